@@ -1,0 +1,1 @@
+"""Saint-Denis PASS assistant."""

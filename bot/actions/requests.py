@@ -1,0 +1,52 @@
+"""Requests staff must act on: talk to a human, erase my data, stop SMS.
+
+Recorded in the app database for now; the handoff console and the erasure itself come later.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import people
+from bot.actions import store
+
+
+class _RecordRequest(Action, ABC):
+    """Abstract, so the action server does not register it (it skips abstract classes)."""
+
+    kind: str
+    response: str
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+        await store.run(lambda session: people.record_request(session, key, self.kind))
+        dispatcher.utter_message(response=self.response)
+        return []
+
+
+class ActionRequestHuman(_RecordRequest):
+    kind, response = "human", "utter_human_requested"
+
+    def name(self) -> str:
+        return "action_request_human"
+
+
+class ActionRequestErasure(_RecordRequest):
+    kind, response = "erasure", "utter_erasure_requested"
+
+    def name(self) -> str:
+        return "action_request_erasure"
+
+
+class ActionOptOut(_RecordRequest):
+    kind, response = "sms_stop", "utter_opt_out"
+
+    def name(self) -> str:
+        return "action_opt_out"

@@ -1,0 +1,65 @@
+"""The PASS inclusion screening form and its outcome (bot.screening does the deciding)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import people, screening
+from bot.actions import store
+from bot.responses import NOT_ELIGIBLE_RESPONSES
+
+ANSWER_SLOTS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
+
+
+class ValidateScreeningForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_screening_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        # Without consent we ask nothing more and keep nothing.
+        if tracker.get_slot("consent_given") is False:
+            return ["consent_given"]
+        return domain_slots
+
+    async def validate_consent_given(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is True:
+            key = store.key_for(tracker.sender_id)
+            language = tracker.get_slot("language")
+
+            def consent(session):
+                person = people.record_consent(session, key)
+                person.language = person.language or language
+
+            await store.run(consent)
+        return {"consent_given": value}
+
+
+class ActionEvaluateScreening(Action):
+    def name(self) -> str:
+        return "action_evaluate_screening"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("consent_given") is not True:
+            dispatcher.utter_message(response="utter_no_consent")
+            return []
+        answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
+        result = screening.evaluate(**answers)
+        key = store.key_for(tracker.sender_id)
+        await store.run(lambda session: people.save_screening(session, key, answers, result))
+
+        if result.eligible:
+            dispatcher.utter_message(response="utter_pass_eligible")
+            dispatcher.utter_message(response="utter_pass_next_steps")
+        else:
+            dispatcher.utter_message(response="utter_pass_not_eligible")
+            for reason in result.reasons:
+                dispatcher.utter_message(response=NOT_ELIGIBLE_RESPONSES[reason])
+        return [SlotSet("pass_eligible", result.eligible), SlotSet("pass_reasons", list(result.reasons))]

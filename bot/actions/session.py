@@ -1,0 +1,30 @@
+"""Session start: a person who comes back keeps the language they chose."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import people
+from bot.actions import store
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+
+        def known_language(session):
+            person = people.find(session, key)
+            return person.language if person else None
+
+        events: list[EventType] = [SessionStarted()]
+        language = await store.run(known_language)
+        if language:
+            events.append(SlotSet("language", language))
+        events.append(ActionExecuted("action_listen"))
+        return events

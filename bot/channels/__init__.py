@@ -1,0 +1,1 @@
+"""Rasa input channels (adapters): they turn a request into a UserMessage and nothing more."""

@@ -1,0 +1,70 @@
+"""REST channel (`POST /webhooks/rest/webhook`), replacing Rasa's stock one.
+
+Differences from the stock channel: a numbered reply ("2") is turned into the payload of the
+second choice of the last menu, so it means exactly what the button means; malformed requests
+get a 400 instead of an exception; message text never reaches the logs.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import choices
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_LENGTH = 128
+MAX_TEXT_LENGTH = 2000
+
+
+class RestInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("pass_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except Exception:  # sanic raises InvalidUsage on a body that is not JSON
+                body = None
+            if not isinstance(body, dict):
+                return response.json({"error": "expected a JSON object"}, status=400)
+            sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+            if not isinstance(sender, str) or not sender or len(sender) > MAX_SENDER_LENGTH:
+                return response.json({"error": "'sender' must be a non-empty string"}, status=400)
+            if not isinstance(text, str):
+                return response.json({"error": "'message' must be a string"}, status=400)
+            if metadata is not None and not isinstance(metadata, dict):
+                return response.json({"error": "'metadata' must be an object"}, status=400)
+            text = text[:MAX_TEXT_LENGTH]
+            text = await self._numbered_reply_payload(request, sender, text) or text
+
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            )
+            return response.json(collector.messages)
+
+        return webhook
+
+    @staticmethod
+    async def _numbered_reply_payload(request: Request, sender: str, text: str) -> str | None:
+        if not choices.NUMBER.match(text):
+            return None
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        if tracker is None:
+            return None
+        return choices.resolve(text, choices.last_menu(e.as_dict() for e in tracker.events))

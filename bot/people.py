@@ -1,0 +1,102 @@
+"""People the assistant talks to: keyed hash of the channel id, language, consent, answers,
+and the requests staff must act on. Plain Python over the app database, no Rasa here."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Person, PersonRequest, Screening, utcnow
+from bot.screening import ScreeningResult
+
+# Bump when the consent notice text changes, so we know which text each person agreed to.
+CONSENT_VERSION = "2026-11-v1"
+REQUEST_KINDS = ("human", "erasure", "sms_stop")
+
+
+def person_key(channel_id: str, hash_key: str) -> str:
+    """Keyed hash of a channel id (phone number, web session…): stable, not reversible
+    without the key, so the database never holds the raw identifier."""
+    return hmac.new(hash_key.encode(), channel_id.encode(), hashlib.sha256).hexdigest()
+
+
+def find(session: Session, key: str) -> Person | None:
+    return session.execute(select(Person).where(Person.key == key)).scalar_one_or_none()
+
+
+def get_or_create(session: Session, key: str) -> Person:
+    person = find(session, key)
+    if person is None:
+        person = Person(key=key)
+        session.add(person)
+        session.flush()
+    person.last_seen_at = utcnow()
+    return person
+
+
+def set_language(session: Session, key: str, language: str) -> Person:
+    person = get_or_create(session, key)
+    person.language = language
+    return person
+
+
+def record_consent(session: Session, key: str) -> Person:
+    person = get_or_create(session, key)
+    person.consent_version = CONSENT_VERSION
+    person.consent_at = utcnow()
+    return person
+
+
+def has_consented(session: Session, key: str) -> bool:
+    person = find(session, key)
+    return bool(person and person.consent_at)
+
+
+def save_screening(session: Session, key: str, answers: dict, result: ScreeningResult) -> Screening:
+    """Store the answers, only for a person who agreed to the notice."""
+    person = find(session, key)
+    if person is None or person.consent_at is None:
+        raise PermissionError("screening answers are only kept after consent")
+    screening = Screening(
+        person=person,
+        health_problem=answers.get("health_problem"),
+        current_cover=answers.get("current_cover"),
+        can_advance_fees=answers.get("can_advance_fees"),
+        saint_denis_link=answers.get("saint_denis_link"),
+        pass_eligible=result.eligible,
+        reasons=list(result.reasons),
+    )
+    session.add(screening)
+    return screening
+
+
+def record_request(session: Session, key: str, kind: str) -> PersonRequest:
+    """Record a request once: a second identical open request is not duplicated."""
+    if kind not in REQUEST_KINDS:
+        raise ValueError(f"unknown request kind {kind!r}")
+    person = get_or_create(session, key)
+    existing = session.execute(
+        select(PersonRequest).where(
+            PersonRequest.person_id == person.id,
+            PersonRequest.kind == kind,
+            PersonRequest.status == "open",
+        )
+    ).scalar_one_or_none()
+    if existing:
+        return existing
+    request = PersonRequest(person=person, kind=kind)
+    session.add(request)
+    return request
+
+
+def open_requests(session: Session, kinds: Iterable[str] = REQUEST_KINDS) -> list[PersonRequest]:
+    return list(
+        session.execute(
+            select(PersonRequest)
+            .where(PersonRequest.status == "open", PersonRequest.kind.in_(list(kinds)))
+            .order_by(PersonRequest.created_at)
+        ).scalars()
+    )

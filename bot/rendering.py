@@ -1,0 +1,67 @@
+"""Render a response for a language and a kind of channel.
+
+Web-like channels get the text and buttons; SMS-like channels get the choices as numbered lines
+in the text (a basic phone has no buttons), and the buttons are kept alongside so that a reply
+"2" can be mapped back to the second button's payload (see bot.choices).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from string import Formatter
+from typing import Any, Mapping
+
+from bot.i18n import gettext
+from bot.responses import RESPONSES, Choice, Response
+
+SMS = "sms"
+WEB = "web"
+# Output channel names (as Rasa calls them) that reach a phone as text messages.
+SMS_CHANNELS = frozenset({"twilio", "sms", "whatsapp"})
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+    def as_rasa(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": self.buttons}
+
+
+class UnknownResponse(KeyError):
+    pass
+
+
+def channel_kind(output_channel: str | None, metadata: Mapping[str, Any] | None = None) -> str:
+    """SMS for phone channels; a REST client may ask for the SMS rendering with
+    metadata {"render": "sms"} (used by tests and to preview what a phone receives)."""
+    if (metadata or {}).get("render") == SMS:
+        return SMS
+    return SMS if (output_channel or "").lower() in SMS_CHANNELS else WEB
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def _label(choice: Choice, language: str, kind: str) -> str:
+    label = choice.sms_label if kind == SMS and choice.sms_label else choice.label
+    return gettext(label, language) if choice.translate else label
+
+
+def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] | None = None) -> Rendered:
+    try:
+        response: Response = RESPONSES[name]
+    except KeyError:
+        raise UnknownResponse(name) from None
+    msgid = response.sms if kind == SMS and response.sms else response.text
+    text = gettext(msgid, language)
+    if placeholders(text):
+        text = text.format(**(params or {}))
+    buttons = [
+        {"title": _label(choice, language, kind), "payload": choice.payload}
+        for choice in response.choices
+    ]
+    if kind == SMS and buttons:
+        text = "\n".join([text] + [f"{number} {b['title']}" for number, b in enumerate(buttons, 1)])
+    return Rendered(text=text, buttons=buttons)
