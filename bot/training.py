@@ -51,4 +51,7 @@ def ensure_model(force: bool = False) -> Path:
         cwd=ROOT, check=True,
     )
     print(f"Model trained in {time.monotonic() - started:.0f} s: {path}", flush=True)
+    for stale in MODELS_DIR.glob("pass-*.tar.gz"):
+        if stale != path:
+            stale.unlink()
     return path

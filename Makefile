@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything else is a step they depend on.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test install catalogs catalogs-update train db lock nlu-compare clean
+
+run: install catalogs
+	$(PY) -m bot run
+
+test: install catalogs
+	$(PY) -m pytest
+
+install: $(INSTALLED)
+
+# pyenv picks Python 3.10 from .python-version; refuse any other version early and clearly.
+$(INSTALLED): requirements.lock pyproject.toml
+	@python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || \
+	  { echo "Python 3.10 is needed (see .python-version; with pyenv: pyenv install 3.10)"; exit 1; }
+	test -x $(PY) || python -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+catalogs: install $(MO_FILES)
+
+# Fuzzy (unchecked) translations are left out of the compiled catalog.
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po | $(INSTALLED)
+	$(VENV)/bin/pybabel compile --statistics -d locales -D messages -l $*
+
+# After editing texts in bot/responses.py: refresh the template and merge it into each catalog.
+catalogs-update: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-default-keywords --no-location --sort-output \
+	  --project "PASS Saint-Denis" --copyright-holder "Ville de Saint-Denis" -o locales/messages.pot .
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --width 100
+
+train: install
+	$(PY) -m bot train
+
+db: install
+	$(PY) -m bot db upgrade
+
+# Re-resolve the environment from pyproject.toml into requirements.lock (needs the registry).
+lock:
+	rm -rf /tmp/pass-lock-venv && python -m venv /tmp/pass-lock-venv
+	/tmp/pass-lock-venv/bin/pip install --quiet --disable-pip-version-check ".[test]"
+	{ echo "# The whole environment, pinned. Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  echo "# Python 3.10 (Rasa 3.6 does not run on 3.11)."; \
+	  /tmp/pass-lock-venv/bin/pip freeze --all | grep -v -E '^(pip|pass-saint-denis)[= ]' | sort -f; } > requirements.lock
+
+# Compare NLU pipelines (LogisticRegression vs DIET): accuracy and training time (README figures).
+nlu-compare: install
+	$(PY) bench/nlu_pipelines.py
+
+clean:
+	rm -rf $(VENV) models/*.tar.gz .rasa results

@@ -1,0 +1,169 @@
+"""End to end: train the model, start the real Rasa server and action server with the real
+launcher, and talk to them over the REST channel as a person would."""
+import os
+import subprocess
+import sys
+
+import pytest
+import requests
+from bot import people, training
+from bot.database import session_scope
+from bot.settings import ROOT
+from tests import e2e
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    assistant = e2e.start(tmp_path_factory.mktemp("var"))
+    yield assistant
+    e2e.stop(assistant)
+
+
+def stored(bot, sender):
+    """What the app database holds for this conversation: person, screenings, request kinds."""
+    key = people.person_key(sender, (bot.var_dir / "hash.key").read_text().strip())
+    with session_scope(f"sqlite:///{bot.var_dir / 'pass.db'}") as session:
+        person = people.find(session, key)
+        if person is None:
+            return None, [], []
+        return person, list(person.screenings), [r.kind for r in person.requests]
+
+
+def test_bonjour_gets_the_consent_notice_and_the_language_choice_in_french(bot):
+    messages = bot.say("fr-hello", "bonjour")
+    texts = " ".join(m["text"] for m in messages)
+    assert "Bonjour" in texts and "12 mois" in texts and "SUPPRIMER" in texts
+    assert [b["title"] for b in messages[-1]["buttons"]] == ["Français", "English"]
+
+
+def test_full_screening_in_french_answering_with_numbers(bot):
+    sender = "fr-numbers"
+    bot.say(sender, "bonjour")
+    assert bot.texts(sender, "1")[-1].startswith("Acceptez-vous")  # 1 = Français
+    assert "problème de santé" in bot.texts(sender, "1")[-1]  # 1 = Oui, I agree
+    assert "couverture" in bot.texts(sender, "1")[-1]  # 1 = Oui, a health problem
+    assert "payer le médecin" in bot.texts(sender, "2")[-1]  # 2 = Carte Vitale seule
+    assert "Saint-Denis" in bot.texts(sender, "2")[-1]  # 2 = Non, cannot pay
+    outcome = bot.texts(sender, "1")  # 1 = Oui, lives in Saint-Denis
+    assert outcome[0].startswith("Bonne nouvelle")
+    slots = bot.slots(sender)
+    assert (slots["language"], slots["health_problem"], slots["current_cover"], slots["can_advance_fees"],
+            slots["saint_denis_link"], slots["pass_eligible"]) == ("fr", True, "puma_only", False, True, True)
+    person, screenings, _ = stored(bot, sender)
+    assert person.consent_at is not None and person.language == "fr"
+    assert [(s.current_cover, s.pass_eligible) for s in screenings] == [("puma_only", True)]
+
+
+def test_full_screening_in_english_in_words_with_the_reason_and_where_to_go(bot):
+    sender = "en-words"
+    bot.say(sender, "hello")
+    assert bot.texts(sender, "English")[-1].startswith("Do you agree")
+    bot.say(sender, "yes")
+    bot.say(sender, "i am sick")
+    bot.say(sender, "i have no insurance")
+    bot.say(sender, "no i can't")
+    outcome = bot.texts(sender, "no i don't live there")
+    assert outcome[0] == "This service is probably not the right one for you."
+    assert "hospital nearest to you" in outcome[1]
+    slots = bot.slots(sender)
+    assert slots["current_cover"] == "none" and slots["pass_eligible"] is False
+    assert slots["pass_reasons"] == ["NO_SAINT_DENIS_LINK"]
+
+
+def test_chest_pain_mid_form_gets_15_and_112_first_then_the_question_again(bot):
+    sender = "fr-emergency"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "francais")
+    bot.say(sender, "oui")
+    texts = bot.texts(sender, "j'ai très mal à la poitrine et je respire mal")
+    assert "15" in texts[0] and "112" in texts[0] and "114" in texts[0]
+    assert "problème de santé" in texts[-1]
+    bot.say(sender, "oui")
+    bot.say(sender, "1")
+    bot.say(sender, "non")
+    bot.say(sender, "oui")
+    assert bot.slots(sender)["pass_eligible"] is True
+
+
+def test_chest_pain_as_a_first_message_gets_15_and_112(bot):
+    texts = bot.texts("fr-first-emergency", "j'ai très mal à la poitrine et je respire mal")
+    assert "15" in texts[0] and "112" in texts[0]
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("je veux mourir", ["3114"]),
+    ("mon mari me frappe", ["17", "3919"]),
+    ("i want to kill myself", ["3114"]),
+])
+def test_suicidal_thoughts_and_violence_get_their_numbers_mid_form(bot, text, numbers):
+    sender = f"safety-{text}"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "1")
+    texts = bot.texts(sender, text)
+    assert all(number in texts[0] for number in numbers)
+    assert texts[-1].startswith("Acceptez-vous")  # the pending question comes back
+
+
+def test_refusing_consent_keeps_no_answer(bot):
+    sender = "fr-no-consent"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "1")
+    texts = bot.texts(sender, "non")
+    assert texts[-1].startswith("D'accord, nous ne gardons rien")
+    person, screenings, _ = stored(bot, sender)
+    assert screenings == [] and (person is None or person.consent_at is None)
+
+
+def test_sms_rendering_numbers_the_choices(bot):
+    messages = bot.say("sms-preview", "bonjour", render="sms")
+    assert messages[-1]["text"].endswith("1 Francais\n2 English")
+    assert "PASS" not in " ".join(m["text"] for m in messages)
+
+
+def test_a_person_who_comes_back_keeps_their_language(bot):
+    sender = "en-returning"
+    bot.say(sender, "hello")
+    bot.say(sender, "2")
+    bot.say(sender, "/session_start")  # a new session, as after 12 hours of silence
+    assert bot.texts(sender, "hi")[0].startswith("Hello!")
+
+
+def test_asking_for_a_human_is_recorded(bot):
+    sender = "fr-human"
+    bot.say(sender, "bonjour")
+    texts = bot.texts(sender, "je veux parler à quelqu'un")
+    assert "assistante sociale va vous contacter" in texts[0]
+    assert stored(bot, sender)[2] == ["human"]
+
+
+def test_out_of_scope_and_gibberish_are_answered_kindly_with_a_way_to_a_human(bot):
+    assert "HUMAIN" in bot.texts("fr-oos", "je cherche un logement")[0]
+    assert "HUMAIN" in bot.texts("fr-gibberish", "zzkq wxv plouf")[0]
+
+
+def test_the_tracker_api_needs_the_token(bot):
+    assert requests.get(f"{bot.url}/conversations/fr-hello/tracker", timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("body", ["not json", "[]", '{"message": "hi"}', '{"sender": "x", "message": 3}'])
+def test_malformed_requests_get_a_400_not_a_crash(bot, body):
+    reply = requests.post(f"{bot.url}/webhooks/rest/webhook", data=body, timeout=10)
+    assert reply.status_code == 400 and "error" in reply.json()
+
+
+def test_test_stories_pass(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "test", "core", "--model", str(training.ensure_model()),
+         "--stories", "tests/stories", "--fail-on-prediction-errors", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+# Runs last in this module (pytest keeps file order): it stops the shared assistant.
+def test_ctrl_c_stops_every_process(bot):
+    assert e2e.port_open(bot.rasa_port) and e2e.port_open(bot.action_port)
+    assert e2e.stop(bot) == 0
+    assert not e2e.port_open(bot.rasa_port) and not e2e.port_open(bot.action_port)

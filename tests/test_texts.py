@@ -1,0 +1,102 @@
+"""Every text goes through the catalogs, renders in every language on every channel kind,
+and fits what an SMS should be (GSM-7 for Latin scripts, nothing indiscreet)."""
+import re
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALES_DIR, SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.rendering import SMS, WEB, channel_kind, placeholders, render
+from bot.responses import RESPONSES
+from bot.settings import ROOT
+from bot.sms import is_gsm7
+
+TRANSLATED = [lang for lang in SUPPORTED_LANGUAGES if lang != SOURCE_LANGUAGE]
+LATIN_SCRIPT = {"fr", "en", "ro", "es", "pt"}
+# Words that must never appear in an SMS: someone else may read the phone.
+INDISCREET = re.compile(r"\b(PASS|AME)\b")
+
+
+def source_msgids():
+    ids = set()
+    for response in RESPONSES.values():
+        ids.update(filter(None, [response.text, response.sms]))
+        for choice in response.choices:
+            if choice.translate:
+                ids.update(filter(None, [choice.label, choice.sms_label]))
+    return ids
+
+
+def catalog(language):
+    with open(LOCALES_DIR / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalog_is_complete_and_checked(language):
+    messages = {m.id: m for m in catalog(language) if m.id}
+    assert source_msgids() <= set(messages), "run `make catalogs-update` and translate"
+    for msgid, message in messages.items():
+        assert message.string, f"{language}: untranslated {msgid!r}"
+        assert not message.fuzzy, f"{language}: fuzzy {msgid!r}"
+        assert placeholders(message.string) == placeholders(msgid), f"{language}: placeholders of {msgid!r}"
+
+
+def test_domain_lists_exactly_the_responses_and_holds_no_prose():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    assert set(domain["responses"]) == set(RESPONSES)
+    for name, variations in domain["responses"].items():
+        assert variations == [{"custom": {"catalog": name}}], name
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("kind", [WEB, SMS])
+def test_every_response_renders(language, kind):
+    for name in RESPONSES:
+        rendered = render(name, language, kind)
+        assert rendered.text.strip(), name
+
+
+def test_french_is_really_french():
+    assert render("utter_ask_consent_given", "fr").text.startswith("Acceptez-vous")
+    assert [b["title"] for b in render("utter_ask_consent_given", "fr").buttons] == ["Oui", "Non"]
+    assert render("utter_ask_consent_given", "en").text.startswith("Do you agree")
+
+
+def test_web_gets_buttons_and_sms_gets_numbered_lines_with_the_same_payloads():
+    web = render("utter_ask_current_cover", "fr", WEB)
+    sms = render("utter_ask_current_cover", "fr", SMS)
+    assert "1 " not in web.text and len(web.buttons) == 6
+    lines = sms.text.splitlines()
+    assert lines[1] == "1 Aucune couverture" and lines[6] == "6 Je ne sais pas"
+    assert [b["payload"] for b in sms.buttons] == [b["payload"] for b in web.buttons]
+
+
+@pytest.mark.parametrize("language", [lang for lang in SUPPORTED_LANGUAGES if lang in LATIN_SCRIPT])
+def test_sms_texts_in_latin_scripts_are_gsm7(language):
+    for name in RESPONSES:
+        text = render(name, language, SMS).text
+        assert is_gsm7(text), f"{language} {name}: {text!r} would be sent as UCS-2"
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_sms_texts_never_name_pass_or_ame(language):
+    for name in RESPONSES:
+        text = render(name, language, SMS).text
+        assert not INDISCREET.search(text), f"{language} {name}: {text!r}"
+
+
+def test_safety_numbers_are_in_every_language():
+    for language in SUPPORTED_LANGUAGES:
+        for kind in (WEB, SMS):
+            assert {"15", "112", "114"} <= set(re.findall(r"\d+", render("utter_emergency", language, kind).text))
+            assert "3114" in render("utter_suicidal_thoughts", language, kind).text
+            assert {"3919", "17"} <= set(re.findall(r"\d+", render("utter_violence", language, kind).text))
+
+
+def test_channel_kinds():
+    assert channel_kind("twilio") == SMS
+    assert channel_kind("collector") == WEB
+    assert channel_kind("socketio") == WEB
+    assert channel_kind("collector", {"render": "sms"}) == SMS
