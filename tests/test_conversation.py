@@ -72,6 +72,14 @@ def test_full_screening_in_english_in_words_with_the_reason_and_where_to_go(bot)
     assert slots["pass_reasons"] == ["NO_SAINT_DENIS_LINK"]
 
 
+@pytest.mark.parametrize("text, language", [("je parle en francais", "fr"), ("in english please", "en")])
+def test_a_language_named_in_words_is_the_one_chosen(bot, text, language):
+    sender = f"named-{language}"
+    bot.say(sender, "salut")
+    bot.say(sender, text)
+    assert bot.slots(sender)["language"] == language
+
+
 def test_chest_pain_mid_form_gets_15_and_112_first_then_the_question_again(bot):
     sender = "fr-emergency"
     bot.say(sender, "bonjour")
