@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any, Mapping
 
+from babel.numbers import format_decimal
+
 from bot.i18n import gettext
 from bot.responses import RESPONSES, Choice, Response
 
@@ -49,15 +51,26 @@ def _label(choice: Choice, language: str, kind: str) -> str:
     return gettext(label, language) if choice.translate else label
 
 
+def _format(value: Any, language: str) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value, locale=language)  # 8,5 in French, 8.5 in English
+    return value
+
+
 def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] | None = None) -> Rendered:
+    """`params` fill the {placeholders}; a param `items` (response names) adds one line each,
+    for lists such as the papers to bring."""
     try:
         response: Response = RESPONSES[name]
     except KeyError:
         raise UnknownResponse(name) from None
     msgid = response.sms if kind == SMS and response.sms else response.text
     text = gettext(msgid, language)
+    params = params or {}
     if placeholders(text):
-        text = text.format(**(params or {}))
+        text = text.format(**{k: _format(v, language) for k, v in params.items()})
+    for item in params.get("items") or ():
+        text += "\n- " + render(item, language, kind).text
     buttons = [
         {"title": _label(choice, language, kind), "payload": choice.payload}
         for choice in response.choices

@@ -51,6 +51,34 @@ COVER_CHOICES = (
     Choice(payload("inform_cover", current_cover="unknown"), N_("I don't know")),
 )
 
+NATIONALITY_CHOICES = (
+    Choice(payload("inform", nationality_group="FR"), N_("French")),
+    Choice(payload("inform", nationality_group="EU_EEA_CH"), N_("Another EU country, or Switzerland, Norway, Iceland, Liechtenstein")),
+    Choice(payload("inform", nationality_group="THIRD_COUNTRY"), N_("Another country")),
+)
+
+RESIDENCE_CHOICES = (
+    Choice(payload("inform", residence_status="regular"), N_("Valid residence permit or receipt")),
+    Choice(payload("inform", residence_status="asylum_seeker"), N_("Asylum seeker")),
+    Choice(payload("inform", residence_status="permit_expired"), N_("My permit has expired")),
+    Choice(payload("inform", residence_status="irregular"), N_("No residence permit")),
+)
+
+BENEFIT_CHOICES = (
+    Choice(payload("inform", benefits="RSA"), "RSA", translate=False),
+    Choice(payload("inform", benefits="AAH"), "AAH", translate=False),
+    Choice(payload("inform", benefits="FAMILY"), N_("Family allowances (CAF)")),
+    Choice(payload("inform", benefits="STUDENT"), N_("I am a student")),
+    Choice(payload("inform", benefits="REFUGEE"), N_("I am a refugee")),
+    Choice(payload("inform", benefits="none"), N_("None of these")),
+)
+
+PRIOR_AME_CHOICES = (
+    Choice(payload("inform", prior_ame_end="never"), N_("Never")),
+    Choice(payload("inform", prior_ame_end="less_than_2_years"), N_("Yes, it ended less than 2 years ago")),
+    Choice(payload("inform", prior_ame_end="more_than_2_years"), N_("Yes, it ended more than 2 years ago")),
+)
+
 RESPONSES: dict[str, Response] = {
     # Greeting and consent notice (first contact).
     "utter_greet": Response(
@@ -94,8 +122,8 @@ RESPONSES: dict[str, Response] = {
                "centre without paying, and a social worker will help you open your rights."),
     ),
     "utter_pass_next_steps": Response(
-        N_("Next step: a social worker will tell you which papers to bring and give you an "
-           "appointment."),
+        N_("Next: a few questions to know which health cover to ask for and which papers to "
+           "bring."),
     ),
     "utter_pass_not_eligible": Response(N_("This service is probably not the right one for you.")),
     "utter_not_eligible_no_health_problem": Response(
@@ -115,6 +143,146 @@ RESPONSES: dict[str, Response] = {
            "the same help."),
         sms=N_("It is for Saint-Denis. Ask for the social service of the hospital nearest to "
                "you: it offers the same help."),
+    ),
+    # The rights questions (bot/interview.py): only those the rules need for this person.
+    "utter_ask_urgent": Response(
+        N_("Do you need care urgently today (strong pain, bleeding, trouble breathing)?"), choices=YES_NO
+    ),
+    "utter_ask_nationality_group": Response(N_("What is your nationality?"), choices=NATIONALITY_CHOICES),
+    "utter_ask_residence_status": Response(N_("What are your papers in France?"), choices=RESIDENCE_CHOICES),
+    "utter_ask_age": Response(N_("How old are you? Write a number, for example 34.")),
+    "utter_ask_unaccompanied_minor": Response(
+        N_("Are you under 18 and in France without your parents?"), choices=YES_NO
+    ),
+    "utter_ask_months_in_france": Response(
+        N_("How long have you been living in France? For example: 8 months, 2 years, since March.")
+    ),
+    "utter_ask_months_since_permit_expiry": Response(
+        N_("How long ago did your residence permit expire? For example: 2 months.")
+    ),
+    "utter_ask_works_in_france": Response(N_("Do you work in France, with a declared job?"), choices=YES_NO),
+    "utter_ask_benefits": Response(N_("Do you receive one of these?"), choices=BENEFIT_CHOICES),
+    "utter_ask_prior_ame_end": Response(
+        N_("Have you had the State medical aid (AME) before?"),
+        sms=N_("Have you had the State medical aid before?"),
+        choices=PRIOR_AME_CHOICES,
+    ),
+    "utter_ask_household_size": Response(
+        N_("How many people are in your household: you, your partner and the children under 25 "
+           "you support? Write a number.")
+    ),
+    "utter_ask_annual_resources": Response(
+        N_("How much money does your household get per month, all included (work, benefits, "
+           "help)? Write a number in euros, 0 if nothing.")
+    ),
+    "utter_ask_has_stable_address": Response(
+        N_("Do you have an address where you can receive letters?"), choices=YES_NO
+    ),
+    "utter_ask_has_domiciliation": Response(
+        N_("Do you have a domiciliation (an address given by the CCAS or an association to "
+           "receive letters)?"),
+        choices=YES_NO,
+    ),
+    "utter_ask_hosted_by_third_party": Response(
+        N_("Are you staying at someone's home (a host)?"), choices=YES_NO
+    ),
+    "utter_ask_has_photo_id": Response(
+        N_("Do you have an identity paper with your photo (passport, ID card, old residence "
+           "permit)?"),
+        choices=YES_NO,
+    ),
+    "utter_rights_unclear": Response(
+        N_("Sorry, I did not understand your answer. Try again, or write HUMAN to talk to a "
+           "person."),
+    ),
+    # The checklist (bot/checklist.py): what to ask for, where, which papers.
+    "utter_right_puma": Response(
+        N_("Health insurance (PUMa, Sécurité sociale): ask the CPAM with form S1106, by post or "
+           "at the counter."),
+    ),
+    "utter_right_puma_maintained": Response(
+        N_("Your health insurance (PUMa) stays open until 6 months after your permit expired. "
+           "Renew your permit quickly."),
+    ),
+    "utter_right_css_free": Response(
+        N_("Complémentaire santé solidaire (CSS), free: ask with form cerfa 12504, on your "
+           "ameli account, by post or at the CPAM."),
+    ),
+    "utter_right_css_participation": Response(
+        N_("Complémentaire santé solidaire (CSS) with a small monthly payment: ask with form "
+           "cerfa 12504, on your ameli account, by post or at the CPAM."),
+    ),
+    "utter_css_contribution": Response(N_("Your CSS payment: {amount} euros per month.")),
+    "utter_right_ame_first_in_person": Response(
+        N_("State medical aid (AME): form cerfa 11573. The first request is made in person: at "
+           "the CPAM, at the hospital PASS or at an authorised health centre."),
+        sms=N_("State medical aid: form cerfa 11573. The first request is made in person: at "
+               "the CPAM, at the hospital social service or at an authorised health centre."),
+    ),
+    "utter_right_ame_renewal": Response(
+        N_("Renewal of the State medical aid (AME): form cerfa 11573, by post or at the CPAM, "
+           "2 months before the end."),
+        sms=N_("Renewal of the State medical aid: form cerfa 11573, by post or at the CPAM, "
+               "2 months before the end."),
+    ),
+    "utter_right_ame_minor": Response(
+        N_("State medical aid (AME) for the child, right away: form cerfa 11573, made in person."),
+        sms=N_("State medical aid for the child, right away: form cerfa 11573, made in person."),
+    ),
+    "utter_right_soins_urgents": Response(
+        N_("For urgent care, go to the hospital: it is covered even without health insurance."),
+    ),
+    "utter_right_domiciliation": Response(
+        N_("Ask for a domiciliation (an address to receive letters) at the CCAS or an approved "
+           "association: form cerfa 15548."),
+    ),
+    "utter_right_pass_consultation": Response(
+        N_("You can already see a doctor without paying in a municipal health centre (PASS de "
+           "ville)."),
+        sms=N_("You can already see a doctor without paying in a municipal health centre."),
+    ),
+    "utter_right_remind_at_3_months": Response(
+        N_("After 3 months in France you can ask for more: keep proofs of your arrival date "
+           "(tickets, letters, receipts) and write to us again then."),
+    ),
+    "utter_right_no_new_application": Response(
+        N_("Your rights are open: nothing new to ask for. Renew them 2 months before the end."),
+    ),
+    "utter_where": Response(N_("Where: {places}")),
+    "utter_documents": Response(N_("Papers to bring:")),
+    "utter_doc_id_document": Response(N_("an identity paper (passport, ID card or residence permit)")),
+    "utter_doc_id_with_photo": Response(
+        N_("an identity paper with your photo (passport, ID card, old residence permit)")
+    ),
+    "utter_doc_residence_permit": Response(N_("your residence permit or receipt (récépissé)")),
+    "utter_doc_asylum_certificate": Response(
+        N_("your asylum seeker certificate (attestation de demande d'asile)")
+    ),
+    "utter_doc_proof_of_activity": Response(N_("a proof of work (pay slip or contract)")),
+    "utter_doc_proof_of_residence_3_months": Response(
+        N_("proofs that you have lived in France for more than 3 months, each less than 12 "
+           "months old (bills, rent receipts, hosting certificate, hospital papers)")
+    ),
+    "utter_doc_birth_certificate": Response(N_("your birth certificate")),
+    "utter_doc_resources_12_months": Response(
+        N_("proofs of your money over the last 12 months (pay slips, benefits, or a signed "
+           "statement)")
+    ),
+    "utter_doc_tax_notice": Response(
+        N_("your tax notice (avis d'imposition or avis de situation déclarative)")
+    ),
+    "utter_doc_domiciliation_certificate": Response(
+        N_("your domiciliation certificate (attestation d'élection de domicile)")
+    ),
+    "utter_doc_host_sworn_statement": Response(
+        N_("a sworn statement signed by the person who hosts you")
+    ),
+    "utter_doc_child_identity": Response(
+        N_("the child's birth certificate or family record book (livret de famille)")
+    ),
+    "utter_rights_handoff": Response(
+        N_("Your situation needs a closer look: a social worker will contact you to check it "
+           "with you."),
     ),
     # Safety net: always first, whatever the state of the conversation.
     "utter_emergency": Response(

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from bot import people
+from bot.database import session_scope
 from bot.settings import ROOT
 
 
@@ -49,6 +51,15 @@ class Assistant:
 
     def texts(self, sender: str, text: str, **metadata) -> list[str]:
         return [m.get("text", "") for m in self.say(sender, text, **metadata)]
+
+    def stored(self, sender: str):
+        """What the app database holds for this conversation: person, screenings, request kinds."""
+        key = people.person_key(sender, (self.var_dir / "hash.key").read_text().strip())
+        with session_scope(f"sqlite:///{self.var_dir / 'pass.db'}") as session:
+            person = people.find(session, key)
+            if person is None:
+                return None, [], []
+            return person, list(person.screenings), [r.kind for r in person.requests]
 
     def slots(self, sender: str) -> dict:
         reply = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=10)

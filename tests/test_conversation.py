@@ -6,29 +6,11 @@ import sys
 
 import pytest
 import requests
-from bot import people, training
-from bot.database import session_scope
+from bot import training
 from bot.settings import ROOT
 from tests import e2e
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    assistant = e2e.start(tmp_path_factory.mktemp("var"))
-    yield assistant
-    e2e.stop(assistant)
-
-
-def stored(bot, sender):
-    """What the app database holds for this conversation: person, screenings, request kinds."""
-    key = people.person_key(sender, (bot.var_dir / "hash.key").read_text().strip())
-    with session_scope(f"sqlite:///{bot.var_dir / 'pass.db'}") as session:
-        person = people.find(session, key)
-        if person is None:
-            return None, [], []
-        return person, list(person.screenings), [r.kind for r in person.requests]
 
 
 def test_bonjour_gets_the_consent_notice_and_the_language_choice_in_french(bot):
@@ -51,7 +33,7 @@ def test_full_screening_in_french_answering_with_numbers(bot):
     slots = bot.slots(sender)
     assert (slots["language"], slots["health_problem"], slots["current_cover"], slots["can_advance_fees"],
             slots["saint_denis_link"], slots["pass_eligible"]) == ("fr", True, "puma_only", False, True, True)
-    person, screenings, _ = stored(bot, sender)
+    person, screenings, _ = bot.stored(sender)
     assert person.consent_at is not None and person.language == "fr"
     assert [(s.current_cover, s.pass_eligible) for s in screenings] == [("puma_only", True)]
 
@@ -120,7 +102,7 @@ def test_refusing_consent_keeps_no_answer(bot):
     bot.say(sender, "1")
     texts = bot.texts(sender, "non")
     assert texts[-1].startswith("D'accord, nous ne gardons rien")
-    person, screenings, _ = stored(bot, sender)
+    person, screenings, _ = bot.stored(sender)
     assert screenings == [] and (person is None or person.consent_at is None)
 
 
@@ -143,7 +125,7 @@ def test_asking_for_a_human_is_recorded(bot):
     bot.say(sender, "bonjour")
     texts = bot.texts(sender, "je veux parler à quelqu'un")
     assert "assistante sociale va vous contacter" in texts[0]
-    assert stored(bot, sender)[2] == ["human"]
+    assert bot.stored(sender)[2] == ["human"]
 
 
 def test_out_of_scope_and_gibberish_are_answered_kindly_with_a_way_to_a_human(bot):
@@ -170,8 +152,8 @@ def test_test_stories_pass(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
-# Runs last in this module (pytest keeps file order): it stops the shared assistant.
-def test_ctrl_c_stops_every_process(bot):
-    assert e2e.port_open(bot.rasa_port) and e2e.port_open(bot.action_port)
-    assert e2e.stop(bot) == 0
-    assert not e2e.port_open(bot.rasa_port) and not e2e.port_open(bot.action_port)
+def test_ctrl_c_stops_every_process(tmp_path):
+    assistant = e2e.start(tmp_path)
+    assert e2e.port_open(assistant.rasa_port) and e2e.port_open(assistant.action_port)
+    assert e2e.stop(assistant) == 0
+    assert not e2e.port_open(assistant.rasa_port) and not e2e.port_open(assistant.action_port)

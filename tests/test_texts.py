@@ -12,6 +12,8 @@ from bot.responses import RESPONSES
 from bot.settings import ROOT
 from bot.sms import is_gsm7
 
+# Example values for the responses that have placeholders or item lists.
+SAMPLE_PARAMS = {"places": "CPAM, 1 rue X", "amount": 8.5, "items": ["utter_doc_birth_certificate"]}
 TRANSLATED = [lang for lang in SUPPORTED_LANGUAGES if lang != SOURCE_LANGUAGE]
 LATIN_SCRIPT = {"fr", "en", "ro", "es", "pt"}
 # Words that must never appear in an SMS: someone else may read the phone.
@@ -54,7 +56,7 @@ def test_domain_lists_exactly_the_responses_and_holds_no_prose():
 @pytest.mark.parametrize("kind", [WEB, SMS])
 def test_every_response_renders(language, kind):
     for name in RESPONSES:
-        rendered = render(name, language, kind)
+        rendered = render(name, language, kind, SAMPLE_PARAMS)
         assert rendered.text.strip(), name
 
 
@@ -76,14 +78,14 @@ def test_web_gets_buttons_and_sms_gets_numbered_lines_with_the_same_payloads():
 @pytest.mark.parametrize("language", [lang for lang in SUPPORTED_LANGUAGES if lang in LATIN_SCRIPT])
 def test_sms_texts_in_latin_scripts_are_gsm7(language):
     for name in RESPONSES:
-        text = render(name, language, SMS).text
+        text = render(name, language, SMS, SAMPLE_PARAMS).text
         assert is_gsm7(text), f"{language} {name}: {text!r} would be sent as UCS-2"
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_sms_texts_never_name_pass_or_ame(language):
     for name in RESPONSES:
-        text = render(name, language, SMS).text
+        text = render(name, language, SMS, SAMPLE_PARAMS).text
         assert not INDISCREET.search(text), f"{language} {name}: {text!r}"
 
 
@@ -100,3 +102,17 @@ def test_channel_kinds():
     assert channel_kind("collector") == WEB
     assert channel_kind("socketio") == WEB
     assert channel_kind("collector", {"render": "sms"}) == SMS
+
+
+def test_numbers_are_written_the_local_way():
+    assert render("utter_css_contribution", "fr", WEB, {"amount": 8.5}).text == "Votre participation CSS : 8,5 euros par mois."
+    assert render("utter_css_contribution", "en", WEB, {"amount": 8.5}).text == "Your CSS payment: 8.5 euros per month."
+
+
+def test_item_lists_render_one_translated_line_each():
+    text = render("utter_documents", "fr", SMS, {"items": ["utter_doc_birth_certificate", "utter_doc_id_with_photo"]}).text
+    assert text.splitlines() == [
+        "Papiers à apporter :",
+        "- votre acte de naissance",
+        "- une pièce d'identité avec photo (passeport, carte d'identité, ancien titre de séjour)",
+    ]

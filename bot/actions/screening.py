@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -55,11 +55,12 @@ class ActionEvaluateScreening(Action):
         key = store.key_for(tracker.sender_id)
         await store.run(lambda session: people.save_screening(session, key, answers, result))
 
+        events: list[EventType] = [SlotSet("pass_eligible", result.eligible), SlotSet("pass_reasons", list(result.reasons))]
         if result.eligible:
             dispatcher.utter_message(response="utter_pass_eligible")
             dispatcher.utter_message(response="utter_pass_next_steps")
-        else:
-            dispatcher.utter_message(response="utter_pass_not_eligible")
-            for reason in result.reasons:
-                dispatcher.utter_message(response=NOT_ELIGIBLE_RESPONSES[reason])
-        return [SlotSet("pass_eligible", result.eligible), SlotSet("pass_reasons", list(result.reasons))]
+            return events + [FollowupAction("rights_form")]  # only the questions the rules need
+        dispatcher.utter_message(response="utter_pass_not_eligible")
+        for reason in result.reasons:
+            dispatcher.utter_message(response=NOT_ELIGIBLE_RESPONSES[reason])
+        return events

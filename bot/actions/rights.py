@@ -1,0 +1,110 @@
+"""The rights interview form and the checklist (bot.interview and bot.checklist do the work)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import checklist, interview, people
+from bot.actions import store
+from bot.i18n import DEFAULT_LANGUAGE, supported
+
+# The safety net comes before any answer, even one that parses ("mal a la poitrine depuis 2 mois").
+SAFETY = frozenset({"emergency", "suicidal_thoughts", "violence"})
+# Intents that are not answers when the answer does not parse: the form's rules handle them.
+INTERRUPTIONS = SAFETY | frozenset({
+    "request_human", "delete_my_data", "opt_out",
+    "ask_documents", "change_language", "choose_language", "out_of_scope", "cancel_appointment",
+    "reschedule_appointment", "book_appointment", "greet", "thank", "goodbye",
+})
+UNCLEAR_LIMIT = 2  # answers not understood twice in a row -> a human takes over
+
+
+def _slots(tracker: Tracker) -> dict[str, Any]:
+    return dict(tracker.current_slot_values())
+
+
+class ValidateRightsForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_rights_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if (tracker.get_slot("unclear_answers") or 0) >= UNCLEAR_LIMIT:
+            return []
+        return interview.next_questions(_slots(tracker), date.today())
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        fact = tracker.get_slot("requested_slot")
+        question = interview.QUESTIONS.get(fact)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if question is None or tracker.active_loop_name != "rights_form" or intent in SAFETY:
+            return []
+        entities = {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities") or []}
+        value = interview.interpret(
+            question,
+            text=tracker.latest_message.get("text") or "",
+            intent=intent,
+            entities=entities,
+            language=supported(tracker.get_slot("language")) or DEFAULT_LANGUAGE,
+            today=date.today(),
+        )
+        if value is None and intent in INTERRUPTIONS:
+            return []  # not an answer: rejected, so the rules for that intent run
+        if value is None:
+            unclear = (tracker.get_slot("unclear_answers") or 0) + 1
+            if unclear < UNCLEAR_LIMIT:
+                dispatcher.utter_message(response="utter_rights_unclear")
+            return [SlotSet("unclear_answers", unclear)]
+        return [SlotSet(fact, value), SlotSet("unclear_answers", 0)]
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Everything was checked while extracting: pass the new values on as they are.
+        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]
+
+
+class ActionRightsOutcome(Action):
+    def name(self) -> str:
+        return "action_rights_outcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+        if (tracker.get_slot("unclear_answers") or 0) >= UNCLEAR_LIMIT:
+            await store.run(lambda session: people.record_request(session, key, "human"))
+            dispatcher.utter_message(response="utter_rights_handoff")
+            return [SlotSet("unclear_answers", 0)]
+        outcome = interview.outcome(_slots(tracker), date.today())
+        if "HANDOFF" in outcome["rights"]:
+            await store.run(lambda session: people.record_request(session, key, "human"))
+        for message in checklist.checklist(outcome):
+            dispatcher.utter_message(response=message.response, **message.params)
+        return [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
+                SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
+
+
+class ActionSendChecklist(Action):
+    """DOCS / ask_documents: the checklist again, or the questions that lead to it."""
+
+    def name(self) -> str:
+        return "action_send_checklist"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        rights = tracker.get_slot("rights")
+        if not rights:
+            dispatcher.utter_message(response="utter_documents_after_screening")
+            # Inside a form, its rule resumes it; otherwise the questions start (or go on).
+            return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
+        outcome = {"rights": rights, "documents": tracker.get_slot("documents") or [],
+                   "css_monthly_contribution": tracker.get_slot("css_monthly_contribution")}
+        for message in checklist.checklist(outcome):
+            dispatcher.utter_message(response=message.response, **message.params)
+        return []

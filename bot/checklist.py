@@ -1,0 +1,51 @@
+"""From a rights outcome to the messages of the checklist: what to ask for, where, which papers.
+
+Returns response names and parameters only; the texts live in the catalogs (bot/responses.py).
+Addresses come from bot/rights/places.yaml and are shown only once the city has confirmed them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from bot.rights import places_for_right
+
+# Rights the checklist explains, in the order the engine lists them (contract order).
+EXPLAINED_RIGHTS = (
+    "PUMA", "PUMA_MAINTAINED", "CSS_FREE", "CSS_PARTICIPATION", "AME_FIRST_IN_PERSON", "AME_RENEWAL",
+    "AME_MINOR", "SOINS_URGENTS", "DOMICILIATION", "PASS_CONSULTATION", "REMIND_AT_3_MONTHS",
+    "NO_NEW_APPLICATION",
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    response: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def right_response(right: str) -> str:
+    return f"utter_right_{right.lower()}"
+
+
+def document_response(document: str) -> str:
+    return f"utter_doc_{document.lower()}"
+
+
+def checklist(outcome: Mapping[str, Any]) -> list[Message]:
+    rights = outcome["rights"]
+    if "EMERGENCY" in rights:  # R0: care first, the paperwork can wait
+        return [Message("utter_emergency")]
+    messages = []
+    for right in (r for r in rights if r in EXPLAINED_RIGHTS):
+        messages.append(Message(right_response(right)))
+        places = [p for p in places_for_right(right) if p.confirmed and p.address]
+        if places:
+            messages.append(Message("utter_where", {"places": "; ".join(f"{p.name}, {p.address}" for p in places)}))
+    if outcome.get("css_monthly_contribution"):
+        messages.append(Message("utter_css_contribution", {"amount": outcome["css_monthly_contribution"]}))
+    if outcome["documents"]:
+        messages.append(Message("utter_documents", {"items": [document_response(d) for d in outcome["documents"]]}))
+    if "HANDOFF" in rights:
+        messages.append(Message("utter_rights_handoff"))
+    return messages

@@ -1,0 +1,126 @@
+"""The rights questions: which fact each one fills, how an answer is understood, and which
+question comes next (the rights engine says what it still needs for this person).
+
+Plain Python: the Rasa form (bot/actions/rights.py) only passes text, intent and entities in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from bot import answers
+from bot.rights import FactsError, evaluate, missing_facts
+from bot.rights.facts import Facts
+
+YES_NO = "yes_no"
+CHOICE = "choice"
+MONTHS = "months"
+AMOUNT_PER_MONTH = "amount_per_month"
+COUNT = "count"
+AGE = "age"
+
+# Answers to "have you had AME before?": the rules only need to know whether it ended more
+# than two years ago (then a new first application), so the choices stand for a date.
+PRIOR_AME_CHOICES = ("never", "less_than_2_years", "more_than_2_years")
+
+
+@dataclass(frozen=True)
+class Question:
+    fact: str  # a fact name of the rights contract, and the slot it fills
+    kind: str
+    choices: tuple[str, ...] = ()  # values a button (or numbered reply) stands for
+
+    @property
+    def response(self) -> str:
+        return f"utter_ask_{self.fact}"
+
+
+QUESTIONS: dict[str, Question] = {
+    q.fact: q
+    for q in (
+        Question("urgent", YES_NO),
+        Question("nationality_group", CHOICE, ("FR", "EU_EEA_CH", "THIRD_COUNTRY")),
+        Question("residence_status", CHOICE, ("regular", "asylum_seeker", "permit_expired", "irregular")),
+        Question("age", AGE),
+        Question("unaccompanied_minor", YES_NO),
+        Question("months_in_france", MONTHS),
+        Question("months_since_permit_expiry", MONTHS),
+        Question("works_in_france", YES_NO),
+        Question("benefits", CHOICE, ("RSA", "AAH", "FAMILY", "ASPA", "ASI", "STUDENT", "REFUGEE", "none")),
+        Question("prior_ame_end", CHOICE, PRIOR_AME_CHOICES),
+        Question("household_size", COUNT),
+        Question("annual_resources", AMOUNT_PER_MONTH),
+        Question("has_stable_address", YES_NO),
+        Question("has_domiciliation", YES_NO),
+        Question("hosted_by_third_party", YES_NO),
+        Question("has_photo_id", YES_NO),
+    )
+}
+# Facts the screening already asked (the four PASS criteria).
+SCREENING_FACTS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
+
+
+def interpret(
+    question: Question, *, text: str, intent: str | None, entities: Mapping[str, Any], language: str, today: date
+) -> Any:
+    """The slot value an answer gives, or None when it is not understood (never a guess)."""
+    if question.kind == YES_NO:
+        return {"affirm": True, "deny": False}.get(intent or "")
+    if question.kind == CHOICE:
+        value = entities.get(question.fact)
+        if value not in question.choices:
+            return None
+        if question.fact == "benefits":
+            return [] if value == "none" else [value]
+        if question.fact == "prior_ame_end":
+            return _prior_ame_end(value, today)
+        return value
+    if question.kind == MONTHS:
+        return answers.parse_months(text, language, today)
+    if question.kind == AGE:
+        return answers.parse_age(text, language)
+    if question.kind == COUNT:
+        return answers.parse_count(text, language)
+    if question.kind == AMOUNT_PER_MONTH:
+        monthly = answers.parse_amount(text, language)
+        if monthly is None and intent == "deny" and not any(c.isdigit() for c in text):
+            monthly = 0.0  # "non", "nothing at all": no money; "non, 800" stays unclear
+        return None if monthly is None else round(monthly * 12, 2)
+    raise ValueError(f"unknown question kind {question.kind!r}")
+
+
+def _prior_ame_end(choice: str, today: date) -> str:
+    if choice == "never":
+        return "never"
+    years = 1 if choice == "less_than_2_years" else 3
+    return (today - timedelta(days=365 * years)).isoformat()
+
+
+def facts_from_slots(slots: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The rights contract's facts (JSON-like) from the conversation's slots."""
+    facts: dict[str, Any] = {"today": today.isoformat()}
+    for name in (*SCREENING_FACTS, *QUESTIONS):
+        value = slots.get(name)
+        if value is None:
+            continue
+        facts[name] = None if (name == "prior_ame_end" and value == "never") else value
+    return facts
+
+
+def next_questions(slots: Mapping[str, Any], today: date) -> list[str]:
+    """Facts still to ask, in order: what the engine needs that a question can fill."""
+    needed = missing_facts(_facts(slots, today))
+    return [fact for fact in needed if fact in QUESTIONS and slots.get(fact) is None]
+
+
+def outcome(slots: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The rights outcome for these answers, as the CLI prints it."""
+    return evaluate(_facts(slots, today)).to_dict()
+
+
+def _facts(slots: Mapping[str, Any], today: date) -> Facts:
+    try:
+        return Facts.from_mapping(facts_from_slots(slots, today))
+    except FactsError as error:  # a slot value outside the contract is a bug, not an answer
+        raise ValueError(f"conversation slots are not valid rights facts: {error}") from error

@@ -1,0 +1,40 @@
+from bot import checklist
+from bot.checklist import Message
+
+
+def outcome(rights, documents=(), contribution=None):
+    return {"rights": list(rights), "documents": list(documents), "css_monthly_contribution": contribution}
+
+
+def test_a_first_ame_request_lists_the_right_then_the_papers():
+    messages = checklist.checklist(outcome(
+        ["AME_FIRST_IN_PERSON", "PASS_CONSULTATION"], ["ID_WITH_PHOTO", "PROOF_OF_RESIDENCE_3_MONTHS"]))
+    assert messages == [
+        Message("utter_right_ame_first_in_person"),
+        Message("utter_right_pass_consultation"),
+        Message("utter_documents", {"items": ["utter_doc_id_with_photo", "utter_doc_proof_of_residence_3_months"]}),
+    ]
+
+
+def test_an_emergency_is_only_the_emergency():
+    assert checklist.checklist(outcome(["EMERGENCY", "HANDOFF"])) == [Message("utter_emergency")]
+
+
+def test_a_contribution_and_a_handoff_are_said():
+    messages = checklist.checklist(outcome(["PUMA", "CSS_PARTICIPATION", "HANDOFF"], ["ID_DOCUMENT"], 14.0))
+    assert Message("utter_css_contribution", {"amount": 14.0}) in messages
+    assert messages[-1] == Message("utter_rights_handoff")
+
+
+def test_unconfirmed_addresses_are_never_shown(monkeypatch):
+    # The shipped directory has no address the city has confirmed yet.
+    assert not [m for m in checklist.checklist(outcome(["PUMA", "AME_FIRST_IN_PERSON"])) if m.response == "utter_where"]
+
+
+def test_confirmed_addresses_are_shown(monkeypatch):
+    from bot.rights.places import default_places
+
+    confirmed = [p.__class__(**{**p.__dict__, "confirmed": True, "address": "1 place X"}) for p in default_places()]
+    monkeypatch.setattr(checklist, "places_for_right", lambda right: [p for p in confirmed if "file_puma" in p.purposes])
+    messages = checklist.checklist(outcome(["PUMA"]))
+    assert messages[1].response == "utter_where" and "1 place X" in messages[1].params["places"]

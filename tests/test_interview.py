@@ -1,0 +1,95 @@
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from bot import interview
+from bot.interview import QUESTIONS, interpret
+from bot.settings import ROOT
+
+TODAY = date(2025, 10, 1)  # inside the validity of the shipped ceilings
+SCREENED = dict(health_problem=True, current_cover="none", can_advance_fees=False, saint_denis_link=True)
+
+
+def answer(fact, text="", intent=None, **entities):
+    return interpret(QUESTIONS[fact], text=text, intent=intent, entities=entities, language="fr", today=TODAY)
+
+
+def test_yes_no_questions_take_the_intent():
+    assert answer("has_photo_id", "oui", "affirm") is True
+    assert answer("has_photo_id", "non", "deny") is False
+    assert answer("has_photo_id", "peut-etre", "out_of_scope") is None
+
+
+def test_choices_take_the_button_value_and_nothing_else():
+    assert answer("residence_status", intent="inform", residence_status="irregular") == "irregular"
+    assert answer("residence_status", intent="inform", residence_status="martian") is None
+    assert answer("benefits", intent="inform", benefits="none") == []
+    assert answer("benefits", intent="inform", benefits="RSA") == ["RSA"]
+
+
+def test_a_previous_ame_stands_for_a_date_on_the_right_side_of_two_years():
+    assert answer("prior_ame_end", prior_ame_end="never") == "never"
+    assert answer("prior_ame_end", prior_ame_end="less_than_2_years") > "2023-10-01"
+    assert answer("prior_ame_end", prior_ame_end="more_than_2_years") < "2023-10-01"
+
+
+def test_monthly_money_becomes_yearly_resources():
+    assert answer("annual_resources", "800 euros", "inform") == 9600
+    assert answer("annual_resources", "non rien", "deny") == 0
+    assert answer("annual_resources", "beaucoup", "inform") is None
+    assert answer("annual_resources", "non, 800 par semaine", "deny") is None
+
+
+def test_durations_ages_and_counts_are_read_from_the_text():
+    assert answer("months_in_france", "depuis 8 mois", "inform") == 8
+    assert answer("age", "j'ai 34 ans", "inform") == 34
+    assert answer("household_size", "nous sommes 4", "inform") == 4
+
+
+def ask_until_done(person: dict) -> tuple[list[str], dict]:
+    """Answer each question the interview asks with this person's facts, as the form does."""
+    slots = dict(SCREENED)
+    asked = []
+    while True:
+        pending = interview.next_questions(slots, TODAY)
+        if not pending:
+            return asked, slots
+        fact = pending[0]
+        assert fact not in asked, f"{fact} asked twice"
+        asked.append(fact)
+        slots[fact] = person[fact]
+
+
+def test_an_undocumented_person_is_asked_only_what_the_rules_need():
+    person = dict(urgent=False, nationality_group="THIRD_COUNTRY", residence_status="irregular", age=30,
+                  months_in_france=8, prior_ame_end="never", household_size=1, annual_resources=0.0,
+                  has_stable_address=True, has_photo_id=True, hosted_by_third_party=False)
+    asked, slots = ask_until_done(person)
+    assert "works_in_france" not in asked and "benefits" not in asked
+    outcome = interview.outcome(slots, TODAY)
+    assert "AME_FIRST_IN_PERSON" in outcome["rights"]
+
+
+def test_a_recent_asylum_seeker_is_not_asked_about_money():
+    person = dict(urgent=False, nationality_group="THIRD_COUNTRY", residence_status="asylum_seeker", age=30,
+                  months_in_france=2, has_stable_address=True, has_domiciliation=True)
+    asked, slots = ask_until_done(person)
+    assert "annual_resources" not in asked and "household_size" not in asked
+    assert "SOINS_URGENTS" in interview.outcome(slots, TODAY)["rights"]
+
+
+@pytest.mark.parametrize("slots", [
+    dict(SCREENED, residence_status="irregular", months_in_france=8, age=30, prior_ame_end="never",
+         household_size=1, annual_resources=0.0, has_photo_id=True, urgent=False),
+    dict(SCREENED, residence_status="regular", nationality_group="THIRD_COUNTRY", months_in_france=14,
+         works_in_france=False, benefits=[], household_size=2, annual_resources=12000.0, age=45,
+         has_stable_address=True, urgent=False),
+])
+def test_the_conversation_outcome_is_the_cli_outcome(slots):
+    facts = interview.facts_from_slots(slots, TODAY)
+    cli = subprocess.run([sys.executable, "-m", "bot.rights", "evaluate"], input=json.dumps(facts),
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert interview.outcome(slots, TODAY) == json.loads(cli.stdout)
