@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from bot.rights import places_for_right
+from bot.rights import Place, places_for, places_for_right
 
 # Rights the checklist explains, in the order the engine lists them (contract order).
 EXPLAINED_RIGHTS = (
@@ -39,9 +39,7 @@ def checklist(outcome: Mapping[str, Any]) -> list[Message]:
     messages = []
     for right in (r for r in rights if r in EXPLAINED_RIGHTS):
         messages.append(Message(right_response(right)))
-        places = [p for p in places_for_right(right) if p.confirmed and p.address]
-        if places:
-            messages.append(Message("utter_where", {"places": "; ".join(f"{p.name}, {p.address}" for p in places)}))
+        messages += [place_message(p) for p in places_for_right(right) if p.confirmed and p.address]
     if outcome.get("css_monthly_contribution"):
         messages.append(Message("utter_css_contribution", {"amount": outcome["css_monthly_contribution"]}))
     if outcome["documents"]:
@@ -49,3 +47,30 @@ def checklist(outcome: Mapping[str, Any]) -> list[Message]:
     if "HANDOFF" in rights:
         messages.append(Message("utter_rights_handoff"))
     return messages
+
+
+# "Where do I go?" before the rights are known: care now, and help with the paperwork.
+GENERAL_PURPOSES = ("care_without_fees", "rights_support")
+
+
+def place_message(place: Place) -> Message:
+    """A place as one line; its details only once the city has confirmed them."""
+    names = {"name": place.name, "sms_name": place.sms_name}
+    if not place.confirmed:
+        return Message("utter_place_to_confirm", names)
+    details = ", ".join(filter(None, (place.address, place.hours, place.phone)))
+    return Message("utter_place", {**names, "details": details})
+
+
+def where_to_go(rights: list[str] | None) -> list[Message]:
+    """The places for this person's rights (or the general ones), from the directory."""
+    found: dict[str, Place] = {}
+    if rights:
+        for right in rights:
+            for place in places_for_right(right):
+                found.setdefault(place.id, place)
+    else:
+        for purpose in GENERAL_PURPOSES:
+            for place in places_for(purpose):
+                found.setdefault(place.id, place)
+    return [Message("utter_where_intro")] + [place_message(p) for p in found.values()]

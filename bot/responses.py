@@ -248,7 +248,12 @@ RESPONSES: dict[str, Response] = {
     "utter_right_no_new_application": Response(
         N_("Your rights are open: nothing new to ask for. Renew them 2 months before the end."),
     ),
-    "utter_where": Response(N_("Where: {places}")),
+    "utter_where_intro": Response(N_("Where to go:")),
+    "utter_place": Response(N_("{name}: {details}"), sms=N_("{sms_name}: {details}")),
+    "utter_place_to_confirm": Response(
+        N_("{name}: address being confirmed, ask the social worker."),
+        sms=N_("{sms_name}: address being confirmed, ask the social worker."),
+    ),
     "utter_documents": Response(N_("Papers to bring:")),
     "utter_doc_id_document": Response(N_("an identity paper (passport, ID card or residence permit)")),
     "utter_doc_id_with_photo": Response(

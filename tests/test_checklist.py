@@ -26,9 +26,13 @@ def test_a_contribution_and_a_handoff_are_said():
     assert messages[-1] == Message("utter_rights_handoff")
 
 
-def test_unconfirmed_addresses_are_never_shown(monkeypatch):
+def test_unconfirmed_addresses_are_never_shown():
     # The shipped directory has no address the city has confirmed yet.
-    assert not [m for m in checklist.checklist(outcome(["PUMA", "AME_FIRST_IN_PERSON"])) if m.response == "utter_where"]
+    assert not [m for m in checklist.checklist(outcome(["PUMA", "AME_FIRST_IN_PERSON"])) if m.response == "utter_place"]
+    where = checklist.where_to_go(["AME_FIRST_IN_PERSON"])
+    assert where[0] == Message("utter_where_intro")
+    assert {m.response for m in where[1:]} == {"utter_place_to_confirm"}
+    assert all("details" not in m.params for m in where)
 
 
 def test_confirmed_addresses_are_shown(monkeypatch):
@@ -37,4 +41,9 @@ def test_confirmed_addresses_are_shown(monkeypatch):
     confirmed = [p.__class__(**{**p.__dict__, "confirmed": True, "address": "1 place X"}) for p in default_places()]
     monkeypatch.setattr(checklist, "places_for_right", lambda right: [p for p in confirmed if "file_puma" in p.purposes])
     messages = checklist.checklist(outcome(["PUMA"]))
-    assert messages[1].response == "utter_where" and "1 place X" in messages[1].params["places"]
+    assert messages[1].response == "utter_place" and messages[1].params["details"].startswith("1 place X")
+
+
+def test_where_to_go_before_any_rights_names_care_and_help_with_papers():
+    names = [m.params["name"] for m in checklist.where_to_go(None)[1:]]
+    assert any("Centres municipaux de santé" in name for name in names)

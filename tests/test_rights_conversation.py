@@ -97,6 +97,13 @@ def test_docs_sends_the_checklist_again(bot):
     assert any("cerfa 11573" in t for t in texts) and any("Papiers à apporter" in t for t in texts)
 
 
+def test_where_to_go_answers_from_the_directory(bot):
+    texts = bot.texts("rights-fr-ame", "ou dois je aller ?")
+    assert texts[0] == "Où aller :"
+    assert any(t.startswith("Aide médicale") or "CPAM" in t or "centre hospitalier" in t for t in texts[1:])
+    assert all("adresse en cours de confirmation" in t for t in texts[1:])
+
+
 def test_two_answers_not_understood_hand_over_to_a_human(bot):
     sender = "rights-fr-unclear"
     for text in SCREENING["fr"]:

@@ -13,7 +13,7 @@ from bot.settings import ROOT
 from bot.sms import is_gsm7
 
 # Example values for the responses that have placeholders or item lists.
-SAMPLE_PARAMS = {"places": "CPAM, 1 rue X", "amount": 8.5, "items": ["utter_doc_birth_certificate"]}
+SAMPLE_PARAMS = {"name": "CPAM", "sms_name": "CPAM", "details": "1 rue X", "amount": 8.5, "items": ["utter_doc_birth_certificate"]}
 TRANSLATED = [lang for lang in SUPPORTED_LANGUAGES if lang != SOURCE_LANGUAGE]
 LATIN_SCRIPT = {"fr", "en", "ro", "es", "pt"}
 # Words that must never appear in an SMS: someone else may read the phone.

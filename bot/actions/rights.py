@@ -18,7 +18,7 @@ SAFETY = frozenset({"emergency", "suicidal_thoughts", "violence"})
 # Intents that are not answers when the answer does not parse: the form's rules handle them.
 INTERRUPTIONS = SAFETY | frozenset({
     "request_human", "delete_my_data", "opt_out",
-    "ask_documents", "change_language", "choose_language", "out_of_scope", "cancel_appointment",
+    "ask_documents", "ask_where", "change_language", "choose_language", "out_of_scope", "cancel_appointment",
     "reschedule_appointment", "book_appointment", "greet", "thank", "goodbye",
 })
 UNCLEAR_LIMIT = 2  # answers not understood twice in a row -> a human takes over
@@ -106,5 +106,17 @@ class ActionSendChecklist(Action):
         outcome = {"rights": rights, "documents": tracker.get_slot("documents") or [],
                    "css_monthly_contribution": tracker.get_slot("css_monthly_contribution")}
         for message in checklist.checklist(outcome):
+            dispatcher.utter_message(response=message.response, **message.params)
+        return []
+
+
+class ActionWhereToGo(Action):
+    """"Where do I go?": the places for this person's rights, from the directory data."""
+
+    def name(self) -> str:
+        return "action_where_to_go"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        for message in checklist.where_to_go(tracker.get_slot("rights")):
             dispatcher.utter_message(response=message.response, **message.params)
         return []

@@ -16,6 +16,7 @@ PLACES_FILE = Path(__file__).resolve().parent / "places.yaml"
 class Place:
     id: str
     name: str
+    sms_name: str  # shown on SMS: GSM-7 and discreet (no "PASS", no "AME")
     kind: str
     address: Optional[str]
     postal_address: Optional[str]
@@ -43,6 +44,7 @@ def load_places(path: Optional[Path] = None, rules: Optional[Rules] = None) -> t
             Place(
                 id=raw["id"],
                 name=raw["name"],
+                sms_name=raw["sms_name"],
                 kind=raw["kind"],
                 address=raw["address"],
                 postal_address=raw.get("postal_address"),

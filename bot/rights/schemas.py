@@ -280,6 +280,7 @@ PLACES = _strict(
                 {
                     "id": {"type": "string", "pattern": r"^[a-z0-9_]+$"},
                     "name": _TEXT,
+                    "sms_name": _TEXT,
                     "kind": _TEXT,
                     "address": _NULLABLE_TEXT,
                     "postal_address": _NULLABLE_TEXT,
@@ -292,7 +293,7 @@ PLACES = _strict(
                     "note": _TEXT,
                     "sources": _SOURCE_KEYS,
                 },
-                ["id", "name", "kind", "address", "phone", "hours", "purposes", "confirmed", "sources"],
+                ["id", "name", "sms_name", "kind", "address", "phone", "hours", "purposes", "confirmed", "sources"],
             ),
         }
     },

@@ -82,3 +82,14 @@ def test_first_ame_application_is_in_person_and_renewal_by_post():
     assert procedure_for("DOMICILIATION").form == "cerfa_15548"
     assert procedure_for("PUMA").form == "S1106"
     assert procedure_for("CSS_FREE").form == procedure_for("CSS_PARTICIPATION").form == "cerfa_12504"
+
+
+def test_sms_names_are_cheap_and_discreet():
+    import re
+
+    from bot.rights.places import default_places
+    from bot.sms import is_gsm7
+
+    for place in default_places():
+        assert is_gsm7(place.sms_name), place.id
+        assert not re.search(r"\b(PASS|AME)\b", place.sms_name), place.id
