@@ -7,7 +7,7 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test install catalogs catalogs-update train db lock nlu-compare clean
+.PHONY: run test install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
 
 run: install catalogs
 	$(PY) -m bot run
@@ -55,6 +55,14 @@ lock:
 # Compare NLU pipelines (LogisticRegression vs DIET): accuracy and training time (README figures).
 nlu-compare: install
 	$(PY) bench/nlu_pipelines.py
+
+# Per-language intent accuracy and macro-F1 on the held-out sets tests/nlu/<lang>.yml.
+nlu-report: install
+	$(PY) -m bot nlu-report
+
+# The SMS texts that cost the most segments, per language.
+sms-report: install catalogs
+	$(PY) -m bot sms-report
 
 clean:
 	rm -rf $(VENV) models/*.tar.gz .rasa results

@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="train if needed, migrate the database, start every process")
     train = commands.add_parser("train", help="train the model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if the model is up to date")
+    commands.add_parser("nlu-report", help="per-language intent figures on the held-out examples")
+    commands.add_parser("sms-report", help="the SMS texts that cost the most segments")
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -22,6 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         print(training.ensure_model(force=args.force))
         return 0
+    if args.command == "nlu-report":
+        from bot import nlu_report  # imports Rasa: only when asked
+
+        return nlu_report.main()
+    if args.command == "sms-report":
+        from bot import sms_report
+
+        return sms_report.main()
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")

@@ -16,7 +16,8 @@ DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = "fr"
 # ISO 639-1 codes, in the order the language menu shows them.
-SUPPORTED_LANGUAGES = ("fr", "en")
+SUPPORTED_LANGUAGES = ("fr", "en", "ar", "ro", "bn", "fa", "es", "pt")
+RTL_LANGUAGES = frozenset({"ar", "fa"})
 
 
 class CatalogMissing(RuntimeError):

@@ -90,6 +90,18 @@ def interpret(
     raise ValueError(f"unknown question kind {question.kind!r}")
 
 
+def entity_values(entities: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """One value per entity: where matches overlap, the longest wins, so that
+    "aucun titre de sejour" means no permit even though "titre de sejour" is inside it."""
+    longest: dict[str, Mapping[str, Any]] = {}
+    for entity in entities:
+        span = entity.get("end", 0) - entity.get("start", 0)
+        kept = longest.get(entity["entity"])
+        if kept is None or span > kept.get("end", 0) - kept.get("start", 0):
+            longest[entity["entity"]] = entity
+    return {name: entity.get("value") for name, entity in longest.items()}
+
+
 def _prior_ame_end(choice: str, today: date) -> str:
     if choice == "never":
         return "never"

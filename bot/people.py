@@ -14,7 +14,7 @@ from bot.screening import ScreeningResult
 
 # Bump when the consent notice text changes, so we know which text each person agreed to.
 CONSENT_VERSION = "2026-11-v1"
-REQUEST_KINDS = ("human", "erasure", "sms_stop")
+REQUEST_KINDS = ("human", "interpreter", "erasure", "sms_stop")
 
 
 def person_key(channel_id: str, hash_key: str) -> str:

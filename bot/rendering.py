@@ -10,10 +10,15 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any, Mapping
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
 from bot.i18n import gettext
 from bot.responses import RESPONSES, Choice, Response
+from bot.sms import fold_to_gsm7
 
 SMS = "sms"
 WEB = "web"
@@ -51,26 +56,33 @@ def _label(choice: Choice, language: str, kind: str) -> str:
     return gettext(label, language) if choice.translate else label
 
 
-def _format(value: Any, language: str) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_decimal(value, locale=language)  # 8,5 in French, 8.5 in English
-    return value
+PARIS = ZoneInfo("Europe/Paris")  # appointments are in Saint-Denis, whatever the server's clock
+
+
+def _format(value: Any, language: str, kind: str) -> Any:
+    if isinstance(value, datetime):
+        # "mardi 24 novembre 14:30": weekday, day, month and time, the person's way
+        value = format_datetime(value, "EEEE d MMMM HH:mm", tzinfo=PARIS, locale=language)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = format_decimal(value, locale=language)  # 8,5 in French, 8.5 in English
+    # Data put into a text must not turn a GSM-7 SMS into UCS-2 (a Romanian "marți").
+    return fold_to_gsm7(value) if kind == SMS and isinstance(value, str) else value
 
 
 def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] | None = None) -> Rendered:
-    """`params` fill the {placeholders}; a param `items` (response names) adds one line each,
-    for lists such as the papers to bring."""
+    """`params` fill the {placeholders}; for a response with `items`, the param `items`
+    (response names) adds one line each, for lists such as the papers to bring."""
     try:
         response: Response = RESPONSES[name]
     except KeyError:
         raise UnknownResponse(name) from None
     msgid = response.sms if kind == SMS and response.sms else response.text
-    text = gettext(msgid, language)
+    text = "\n".join(gettext(msgid, lang) for lang in response.languages or (language,))
     params = params or {}
     if placeholders(text):
-        text = text.format(**{k: _format(v, language) for k, v in params.items()})
-    for item in params.get("items") or ():
-        text += "\n- " + render(item, language, kind).text
+        text = text.format(**{k: _format(v, language, kind) for k, v in params.items()})
+    if response.items:
+        text += "".join("\n- " + render(item, language, kind).text for item in params.get("items") or ())
     buttons = [
         {"title": _label(choice, language, kind), "payload": choice.payload}
         for choice in response.choices

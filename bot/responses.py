@@ -27,6 +27,8 @@ class Response:
     text: str
     sms: str | None = None
     choices: tuple[Choice, ...] = ()
+    languages: tuple[str, ...] = ()  # said in these languages at once, whatever the person's
+    items: bool = False  # followed by one line per response named in the `items` parameter
 
 
 def payload(intent: str, **entities: str) -> str:
@@ -36,9 +38,20 @@ def payload(intent: str, **entities: str) -> str:
 
 YES_NO = (Choice(payload("affirm"), N_("Yes")), Choice(payload("deny"), N_("No")))
 
-LANGUAGE_CHOICES = (
-    Choice(payload("choose_language", language="fr"), "Français", translate=False, sms_label="Francais"),
-    Choice(payload("choose_language", language="en"), "English", translate=False),
+# Each language in its own name (never translated), in the order of bot.i18n.SUPPORTED_LANGUAGES.
+LANGUAGE_NAMES = {
+    "fr": ("Français", "Francais"),
+    "en": ("English", None),
+    "ar": ("العربية", None),
+    "ro": ("Română", "Romana"),
+    "bn": ("বাংলা", None),
+    "fa": ("دری / فارسی", None),
+    "es": ("Español", None),
+    "pt": ("Português", "Portugues"),
+}
+LANGUAGE_CHOICES = tuple(
+    Choice(payload("choose_language", language=code), name, translate=False, sms_label=sms_name)
+    for code, (name, sms_name) in LANGUAGE_NAMES.items()
 )
 
 COVER_CHOICES = (
@@ -92,6 +105,11 @@ RESPONSES: dict[str, Response] = {
            "of the city. To erase them, write DELETE."),
     ),
     "utter_ask_language": Response(N_("Choose your language:"), choices=LANGUAGE_CHOICES),
+    # For someone whose language we do not speak: French, English and Arabic at once.
+    "utter_unsupported_language": Response(
+        N_("I don't speak your language yet. Pick one below, or write HUMAN for an interpreter."),
+        languages=("fr", "en", "ar"),
+    ),
     "utter_ask_consent_given": Response(
         N_("Do you agree that we keep your answers for this?"), choices=YES_NO
     ),
@@ -254,7 +272,7 @@ RESPONSES: dict[str, Response] = {
         N_("{name}: address being confirmed, ask the social worker."),
         sms=N_("{sms_name}: address being confirmed, ask the social worker."),
     ),
-    "utter_documents": Response(N_("Papers to bring:")),
+    "utter_documents": Response(N_("Papers to bring:"), items=True),
     "utter_doc_id_document": Response(N_("an identity paper (passport, ID card or residence permit)")),
     "utter_doc_id_with_photo": Response(
         N_("an identity paper with your photo (passport, ID card, old residence permit)")

@@ -8,6 +8,7 @@ two septets; the gsm0338 codec encodes them as two bytes, so its length is the s
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
@@ -30,3 +31,32 @@ def segments(text: str) -> int:
         return 1 if septets <= 160 else math.ceil(septets / 153)
     units = len(text.encode("utf-16-le")) // 2  # emoji count as two UCS-2 units
     return 1 if units <= 70 else math.ceil(units / 67)
+
+
+def fold_to_gsm7(text: str) -> str:
+    """Drop the accents GSM-7 lacks (ț → t, ç → c, á → a), keep those it has (é, è, à, ñ…).
+    For data put into a text (a date from Babel, a place name): the catalogs themselves are
+    written in GSM-7 already and checked by the tests."""
+    folded = []
+    for char in text:
+        if not is_gsm7(char):
+            base = unicodedata.normalize("NFD", char)[0]
+            if is_gsm7(base):
+                char = base
+        folded.append(char)
+    return "".join(folded)
+
+
+def join_turn(texts: list[str]) -> list[str]:
+    """The texts of one turn as few messages and segments as possible: consecutive texts are
+    joined when the result fits in one message and costs no more segments than sending them
+    apart (joining a GSM-7 text with an Arabic one would turn both into UCS-2)."""
+    messages: list[str] = []
+    for text in texts:
+        if messages:
+            joined = f"{messages[-1]}\n{text}"
+            if len(joined) <= MAX_CONCATENATED_CHARS and segments(joined) <= segments(messages[-1]) + segments(text):
+                messages[-1] = joined
+                continue
+        messages.append(text)
+    return messages

@@ -93,3 +93,12 @@ def test_the_conversation_outcome_is_the_cli_outcome(slots):
     cli = subprocess.run([sys.executable, "-m", "bot.rights", "evaluate"], input=json.dumps(facts),
                          capture_output=True, text=True, cwd=ROOT, check=True)
     assert interview.outcome(slots, TODAY) == json.loads(cli.stdout)
+
+
+def test_the_longest_of_overlapping_entities_wins():
+    entities = [
+        {"entity": "residence_status", "value": "regular", "start": 6, "end": 21},
+        {"entity": "residence_status", "value": "irregular", "start": 0, "end": 21},
+        {"entity": "benefits", "value": "RSA", "start": 30, "end": 33},
+    ]
+    assert interview.entity_values(entities) == {"residence_status": "irregular", "benefits": "RSA"}

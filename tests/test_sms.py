@@ -29,3 +29,21 @@ def test_extension_characters_count_twice():
 def test_emoji_take_two_ucs2_units():
     assert segments("😀" * 35) == 1
     assert segments("😀" * 36) == 2
+
+
+def test_folding_keeps_gsm7_accents_and_drops_the_others():
+    from bot.sms import fold_to_gsm7
+
+    assert fold_to_gsm7("marți, sâmbătă, terça, sábado") == "marti, sambata, terca, sabado"
+    assert fold_to_gsm7("été à Saint-Denis, España") == "été à Saint-Denis, España"
+    assert fold_to_gsm7("العربية") == "العربية"  # no Latin base: left as it is
+
+
+def test_a_turn_is_joined_into_as_few_segments_as_possible():
+    from bot.sms import join_turn
+
+    assert join_turn(["Bonjour !", "Choisissez :"]) == ["Bonjour !\nChoisissez :"]
+    # Joining French with Arabic would make the French UCS-2 too: 1 + 1 segments stay apart.
+    french, arabic = "a" * 150, "ب" * 60
+    assert join_turn([french, arabic]) == [french, arabic]
+    assert all(len(m) <= 1600 for m in join_turn(["x" * 900, "y" * 900]))

@@ -11,13 +11,15 @@ from bot.rendering import SMS, WEB, channel_kind, placeholders, render
 from bot.responses import RESPONSES
 from bot.settings import ROOT
 from bot.sms import is_gsm7
+from bot.sms_report import SAMPLE_PARAMS, costs
 
-# Example values for the responses that have placeholders or item lists.
-SAMPLE_PARAMS = {"name": "CPAM", "sms_name": "CPAM", "details": "1 rue X", "amount": 8.5, "items": ["utter_doc_birth_certificate"]}
 TRANSLATED = [lang for lang in SUPPORTED_LANGUAGES if lang != SOURCE_LANGUAGE]
 LATIN_SCRIPT = {"fr", "en", "ro", "es", "pt"}
 # Words that must never appear in an SMS: someone else may read the phone.
 INDISCREET = re.compile(r"\b(PASS|AME)\b")
+# Texts that must show other scripts (language names, the Arabic of the "we don't speak your
+# language" answer): UCS-2 whatever the language of the conversation.
+MULTISCRIPT = {"utter_ask_language", "utter_unsupported_language"}
 
 
 def source_msgids():
@@ -77,7 +79,7 @@ def test_web_gets_buttons_and_sms_gets_numbered_lines_with_the_same_payloads():
 
 @pytest.mark.parametrize("language", [lang for lang in SUPPORTED_LANGUAGES if lang in LATIN_SCRIPT])
 def test_sms_texts_in_latin_scripts_are_gsm7(language):
-    for name in RESPONSES:
+    for name in set(RESPONSES) - MULTISCRIPT:
         text = render(name, language, SMS, SAMPLE_PARAMS).text
         assert is_gsm7(text), f"{language} {name}: {text!r} would be sent as UCS-2"
 
@@ -116,3 +118,23 @@ def test_item_lists_render_one_translated_line_each():
         "- votre acte de naissance",
         "- une pièce d'identité avec photo (passeport, carte d'identité, ancien titre de séjour)",
     ]
+
+
+def test_no_sms_text_costs_more_than_a_few_segments():
+    # The report behind `make sms-report`; a text over this budget should be split or cut.
+    worst = costs()[0]
+    assert worst[0] <= 6, worst
+    latin = [row for row in costs() if row[1] in LATIN_SCRIPT and row[2] not in MULTISCRIPT]
+    assert latin[0][0] <= 3, latin[0]
+
+
+def test_dates_are_said_the_person_s_way_in_paris_time():
+    from datetime import datetime, timezone
+
+    from bot.rendering import _format
+
+    when = datetime(2026, 12, 1, 13, 30, tzinfo=timezone.utc)  # 14:30 in Paris (winter)
+    assert _format(when, "fr", WEB) == "mardi 1 décembre 14:30"
+    assert _format(when, "en", WEB) == "Tuesday 1 December 14:30"
+    assert _format(when, "ro", SMS) == "marti 1 decembrie 14:30"
+    assert is_gsm7(_format(when, "pt", SMS))

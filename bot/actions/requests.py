@@ -38,6 +38,15 @@ class ActionRequestHuman(_RecordRequest):
         return "action_request_human"
 
 
+class ActionUnsupportedLanguage(_RecordRequest):
+    """A language we do not speak: a social worker calls back with an interpreter."""
+
+    kind, response = "interpreter", "utter_unsupported_language"
+
+    def name(self) -> str:
+        return "action_unsupported_language"
+
+
 class ActionRequestErasure(_RecordRequest):
     kind, response = "erasure", "utter_erasure_requested"
 

@@ -18,7 +18,7 @@ SAFETY = frozenset({"emergency", "suicidal_thoughts", "violence"})
 # Intents that are not answers when the answer does not parse: the form's rules handle them.
 INTERRUPTIONS = SAFETY | frozenset({
     "request_human", "delete_my_data", "opt_out",
-    "ask_documents", "ask_where", "change_language", "choose_language", "out_of_scope", "cancel_appointment",
+    "ask_documents", "ask_where", "change_language", "unsupported_language", "choose_language", "out_of_scope", "cancel_appointment",
     "reschedule_appointment", "book_appointment", "greet", "thank", "goodbye",
 })
 UNCLEAR_LIMIT = 2  # answers not understood twice in a row -> a human takes over
@@ -26,6 +26,11 @@ UNCLEAR_LIMIT = 2  # answers not understood twice in a row -> a human takes over
 
 def _slots(tracker: Tracker) -> dict[str, Any]:
     return dict(tracker.current_slot_values())
+
+
+def _say(dispatcher: CollectingDispatcher, messages: list[checklist.Message]) -> None:
+    for message in messages:
+        dispatcher.utter_message(response=message.response, **message.params)
 
 
 class ValidateRightsForm(FormValidationAction):
@@ -47,7 +52,7 @@ class ValidateRightsForm(FormValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if question is None or tracker.active_loop_name != "rights_form" or intent in SAFETY:
             return []
-        entities = {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities") or []}
+        entities = interview.entity_values(tracker.latest_message.get("entities") or [])
         value = interview.interpret(
             question,
             text=tracker.latest_message.get("text") or "",
@@ -85,8 +90,7 @@ class ActionRightsOutcome(Action):
         outcome = interview.outcome(_slots(tracker), date.today())
         if "HANDOFF" in outcome["rights"]:
             await store.run(lambda session: people.record_request(session, key, "human"))
-        for message in checklist.checklist(outcome):
-            dispatcher.utter_message(response=message.response, **message.params)
+        _say(dispatcher, checklist.checklist(outcome))
         return [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
                 SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
 
@@ -105,8 +109,7 @@ class ActionSendChecklist(Action):
             return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
         outcome = {"rights": rights, "documents": tracker.get_slot("documents") or [],
                    "css_monthly_contribution": tracker.get_slot("css_monthly_contribution")}
-        for message in checklist.checklist(outcome):
-            dispatcher.utter_message(response=message.response, **message.params)
+        _say(dispatcher, checklist.checklist(outcome))
         return []
 
 
@@ -117,6 +120,5 @@ class ActionWhereToGo(Action):
         return "action_where_to_go"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        for message in checklist.where_to_go(tracker.get_slot("rights")):
-            dispatcher.utter_message(response=message.response, **message.params)
+        _say(dispatcher, checklist.where_to_go(tracker.get_slot("rights")))
         return []

@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import people, screening
+from bot import interview, people, screening
 from bot.actions import store
 from bot.responses import NOT_ELIGIBLE_RESPONSES
 
@@ -26,6 +26,15 @@ class ValidateScreeningForm(FormValidationAction):
         if tracker.get_slot("consent_given") is False:
             return ["consent_given"]
         return domain_slots
+
+    async def extract_current_cover(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "current_cover":
+            return {}
+        # "j'ai pas la mutuelle" holds "la mutuelle" and "pas la mutuelle": the longest says it.
+        value = interview.entity_values(tracker.latest_message.get("entities") or []).get("current_cover")
+        return {"current_cover": value} if value in screening.COVER_VALUES else {}
 
     async def validate_consent_given(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

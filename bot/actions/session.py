@@ -1,4 +1,5 @@
-"""Session start: a person who comes back keeps the language they chose."""
+"""Session start: a person who comes back keeps the language they chose; a new person whose
+first message is clearly in one of our languages is answered in it (bot.language_detection)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import people
 from bot.actions import store
+from bot.i18n import supported
 
 
 class ActionSessionStart(Action):
@@ -23,7 +25,8 @@ class ActionSessionStart(Action):
             return person.language if person else None
 
         events: list[EventType] = [SessionStarted()]
-        language = await store.run(known_language)
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        language = await store.run(known_language) or supported(metadata.get("detected_language"))
         if language:
             events.append(SlotSet("language", language))
         events.append(ActionExecuted("action_listen"))

@@ -1,8 +1,9 @@
 """REST channel (`POST /webhooks/rest/webhook`), replacing Rasa's stock one.
 
 Differences from the stock channel: a numbered reply ("2") is turned into the payload of the
-second choice of the last menu, so it means exactly what the button means; malformed requests
-get a 400 instead of an exception; message text never reaches the logs.
+second choice of the last menu, so it means exactly what the button means; the language of the
+message is detected (bot.language_detection); malformed requests get a 400 instead of an
+exception; message text never reaches the logs.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import choices
+from bot import choices, language_detection
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ class RestInput(InputChannel):
                 return response.json({"error": "'metadata' must be an object"}, status=400)
             text = text[:MAX_TEXT_LENGTH]
             text = await self._numbered_reply_payload(request, sender, text) or text
+            detection = language_detection.detect(text)
+            if detection.unsupported and await self._understood(request, text):
+                detection = language_detection.Detection()
+            text, metadata = language_detection.annotate(text, metadata, detection)
 
             collector = CollectingOutputChannel()
             await on_new_message(
@@ -59,6 +64,12 @@ class RestInput(InputChannel):
             return response.json(collector.messages)
 
         return webhook
+
+    @staticmethod
+    async def _understood(request: Request, text: str) -> bool:
+        """Whether the model understands a message detected as a language we do not speak."""
+        intent = (await request.app.ctx.agent.parse_message(text))["intent"]
+        return language_detection.understood(intent["name"], intent["confidence"])
 
     @staticmethod
     async def _numbered_reply_payload(request: Request, sender: str, text: str) -> str | None:

@@ -1,0 +1,89 @@
+"""Which language a message is written in: a hint, never forced on short texts.
+
+Offline (lingua, models inside the package), restricted to the languages we speak plus the
+other languages most often heard in Saint-Denis that we do not speak yet, so that a Turkish or
+Tamil message is recognised as "not ours" instead of being forced into the nearest of ours.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lingua import Language, LanguageDetectorBuilder
+
+from bot.i18n import SUPPORTED_LANGUAGES
+
+OURS = {
+    "fr": Language.FRENCH, "en": Language.ENGLISH, "ar": Language.ARABIC, "ro": Language.ROMANIAN,
+    "bn": Language.BENGALI, "fa": Language.PERSIAN, "es": Language.SPANISH, "pt": Language.PORTUGUESE,
+}
+# Other languages of the people the PASS meets (rights-facts.md §6), that lingua knows.
+NOT_YET_OURS = (
+    Language.TURKISH, Language.TAMIL, Language.URDU, Language.HINDI, Language.PUNJABI, Language.RUSSIAN,
+    Language.UKRAINIAN, Language.GEORGIAN, Language.ARMENIAN, Language.ALBANIAN, Language.POLISH,
+    Language.CHINESE, Language.VIETNAMESE, Language.ITALIAN, Language.GERMAN,
+)
+# Not listed although spoken here: Swahili, Yoruba and Somali, written in Latin letters, swallow
+# the Latin-script Persian, Bengali and darija our users write ("nemitunam nafas bekesham").
+MIN_WORDS = 3  # "ok merci", "hello" or a name say nothing reliable about a language
+MIN_LETTERS = 10
+MIN_CONFIDENCE = 0.5  # share of the probability among the candidate languages
+# Saying "we don't speak your language" to someone we could have understood is worse than
+# answering in French: Latin-script Persian or Bengali can look like Swahili or Yoruba.
+MIN_CONFIDENCE_UNSUPPORTED = 0.8
+
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Detection:
+    language: str | None = None  # one of ours, clearly
+    unsupported: str | None = None  # ISO 639-1 code of a language we do not speak, clearly
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    assert set(OURS) == set(SUPPORTED_LANGUAGES), "add the new language to OURS"
+    return LanguageDetectorBuilder.from_languages(*OURS.values(), *NOT_YET_OURS).build()
+
+
+def detect(text: str) -> Detection:
+    if not text or text.startswith("/") or len(text.split()) < MIN_WORDS or len(_LETTERS.findall(text)) < MIN_LETTERS:
+        return Detection()
+    values = _detector().compute_language_confidence_values(text)
+    best = values[0]
+    code = best.language.iso_code_639_1.name.lower()
+    if best.language in OURS.values():
+        return Detection(language=code) if best.value >= MIN_CONFIDENCE else Detection()
+    # Russian or Ukrainian: all that matters is that it is none of ours.
+    not_ours = sum(v.value for v in values if v.language not in OURS.values())
+    return Detection(unsupported=code) if not_ours >= MIN_CONFIDENCE_UNSUPPORTED else Detection()
+
+
+def annotate(text: str, metadata: dict | None, detection: Detection) -> tuple[str, dict]:
+    """What a channel hands to Rasa: a message in a language we do not speak becomes the
+    `unsupported_language` intent (answered in French, English and Arabic, with a human and an
+    interpreter); one clearly in one of ours is noted, for the greeting of a new conversation.
+    The channel clears `unsupported` first when the model understood the message anyway: the
+    safety net must never be skipped ("فکر خودکشی دارم" can look like Urdu)."""
+    metadata = dict(metadata or {})
+    if detection.unsupported:
+        metadata["unsupported_language"] = detection.unsupported
+        return "/unsupported_language", metadata
+    if detection.language:
+        metadata["detected_language"] = detection.language
+    return text, metadata
+
+
+SAFETY_INTENTS = frozenset({"emergency", "suicidal_thoughts", "violence"})
+NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope", "unsupported_language"})
+UNDERSTOOD_CONFIDENCE = 0.7
+
+
+def understood(intent: str, confidence: float) -> bool:
+    """The model's reading of a message wins over "not our language" when it is a safety
+    intent, or any intent it is confident about."""
+    if intent in SAFETY_INTENTS:
+        return True
+    return intent not in NOT_UNDERSTOOD and confidence >= UNDERSTOOD_CONFIDENCE

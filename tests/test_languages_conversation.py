@@ -1,0 +1,68 @@
+"""End to end in every language: the menu, a full screening, detection, switching, and a
+language we do not speak."""
+import pytest
+import requests
+
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.rendering import render
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("number, language", list(enumerate(SUPPORTED_LANGUAGES, 1)))
+def test_a_full_screening_in_each_language(bot, number, language):
+    sender = f"lang-{language}"
+    menu = bot.say(sender, "bonjour")[-1]
+    assert len(menu["buttons"]) == len(SUPPORTED_LANGUAGES)
+    assert bot.texts(sender, str(number))[-1] == render("utter_ask_consent_given", language).text
+    assert bot.texts(sender, "1")[-1] == render("utter_ask_health_problem", language).text
+    assert bot.texts(sender, "1")[-1] == render("utter_ask_current_cover", language).text
+    assert bot.texts(sender, "1")[-1] == render("utter_ask_can_advance_fees", language).text
+    assert bot.texts(sender, "2")[-1] == render("utter_ask_saint_denis_link", language).text
+    outcome = bot.texts(sender, "1")
+    assert outcome[0] == render("utter_pass_eligible", language).text
+    slots = bot.slots(sender)
+    assert (slots["language"], slots["pass_eligible"]) == (language, True)
+
+
+def test_a_first_message_clearly_in_romanian_is_answered_in_romanian(bot):
+    texts = bot.texts("detect-ro", "Buna ziua, sunt bolnav si nu am asigurare")
+    assert render("utter_ask_consent_given", "ro").text in texts or render("utter_greet", "ro").text in texts
+    assert bot.slots("detect-ro")["language"] == "ro"
+
+
+def test_a_short_first_message_is_not_forced_into_a_language(bot):
+    bot.say("detect-short", "ok merci")
+    assert bot.slots("detect-short")["language"] == "fr"
+
+
+def test_a_language_we_do_not_speak_gets_french_english_arabic_and_an_interpreter(bot):
+    messages = bot.say("detect-tr", "Merhaba, hastayım ve sigortam yok")
+    answer = messages[0]["text"]
+    assert answer == render("utter_unsupported_language", "fr").text
+    assert "HUMAIN" in answer and "HUMAN" in answer and len(answer.splitlines()) == 3
+    assert len(messages[-1]["buttons"]) == len(SUPPORTED_LANGUAGES)  # the language menu
+    assert "interpreter" in bot.stored("detect-tr")[2]
+
+
+def test_salam_ma3andich_l_assurance_is_understood(bot):
+    parse = requests.post(f"{bot.url}/model/parse", params={"token": bot.token},
+                          json={"text": "salam, ma3andich l'assurance"}, timeout=10).json()
+    assert parse["intent"]["name"] == "inform_cover"
+    assert {(e["entity"], e["value"]) for e in parse["entities"]} >= {("current_cover", "none")}
+
+
+@pytest.mark.parametrize("keyword", ["LANGUE", "LANGUAGE", "LIMBA", "اللغة"])
+def test_the_language_keyword_brings_the_menu_back_at_any_time(bot, keyword):
+    sender = f"keyword-{keyword}"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "1")
+    texts = bot.texts(sender, keyword)
+    assert texts[-1].startswith(render("utter_ask_language", "fr").text)
+
+
+@pytest.mark.parametrize("text", ["daktar dekhte chai ami", "nemitunam nafas bekesham", "فکر خودکشی دارم"])
+def test_latin_script_or_close_languages_are_not_sent_away(bot, text):
+    # Banglish can look Turkish, Persian can look Urdu: the model's reading wins.
+    texts = bot.texts(f"not-away-{text}", text)
+    assert texts[0] != render("utter_unsupported_language", "fr").text
