@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from datetime import date
 
 from bot import database, launcher, settings, training
 
@@ -15,6 +17,18 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--force", action="store_true", help="train even if the model is up to date")
     commands.add_parser("nlu-report", help="per-language intent figures on the held-out examples")
     commands.add_parser("sms-report", help="the SMS texts that cost the most segments")
+    slots = commands.add_parser("slots", help="appointment slots")
+    slots.add_argument("action", choices=["generate"], help="create the missing slots from the weekly openings")
+    slots.add_argument("--days", type=int, default=28, help="how many days ahead (default 28)")
+    workers = commands.add_parser("workers", help="social workers")
+    workers.add_argument("action", choices=["add"])
+    workers.add_argument("name")
+    workers.add_argument("--site", required=True, help="a site id of bot/booking/sites.yaml")
+    workers.add_argument("--weekly", required=True, help='openings, e.g. "mon 09:00-12:30, thu 14:00-17:00"')
+    appointments = commands.add_parser("appointments", help="appointments")
+    appointments.add_argument("action", choices=["list"])
+    appointments.add_argument("--json", action="store_true", help="one JSON array (reference, site, start, status, language)")
+    appointments.add_argument("--status", choices=["booked", "cancelled", "attended", "no_show"])
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -32,11 +46,53 @@ def main(argv: list[str] | None = None) -> int:
         from bot import sms_report
 
         return sms_report.main()
+    if args.command in ("slots", "workers", "appointments"):
+        return _booking(args)
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")
         return 0
     return 2
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekly(text: str) -> dict[int, list[tuple[str, str]]]:
+    """"mon 09:00-12:30, thu 14:00-17:00" -> {0: [("09:00", "12:30")], 3: [("14:00", "17:00")]}"""
+    weekly: dict[int, list[tuple[str, str]]] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        day, span = part.split()
+        start, end = span.split("-")
+        weekly.setdefault(WEEKDAYS.index(day.lower()[:3]), []).append((start, end))
+    return weekly
+
+
+def _booking(args: argparse.Namespace) -> int:
+    from bot.booking import appointments, slots
+    from bot.booking.sites import sites
+    from bot.database import session_scope
+
+    with session_scope() as session:
+        if args.command == "workers":
+            if args.site not in sites():
+                print(f"error: unknown site {args.site!r} (known: {', '.join(sites())})", file=sys.stderr)
+                return 2
+            try:
+                worker = slots.add_worker(session, args.name, args.site, _weekly(args.weekly))
+            except ValueError as error:
+                print(f"error: --weekly: {error}", file=sys.stderr)
+                return 2
+            print(f"social worker {worker.id} added at {args.site}")
+        elif args.command == "slots":
+            print(f"{slots.generate(session, date.today(), args.days)} slots created")
+        elif args.json:
+            print(json.dumps([appointments.as_json(a) for a in appointments.listing(session, args.status)], ensure_ascii=False))
+        else:
+            for appointment in appointments.listing(session, args.status):
+                row = appointments.as_json(appointment)
+                print(f"{row['reference']}  {row['start']}  {row['site']:10}  {row['status']:9}  {row['language']}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, JSON, String
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, JSON, String, UniqueConstraint, text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -59,3 +59,60 @@ class PersonRequest(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     person = relationship("Person", back_populates="requests")
+
+
+class SocialWorker(Base):
+    __tablename__ = "social_worker"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), nullable=False)
+    site = Column(String(40), nullable=False)  # an id of bot/booking/sites.yaml
+
+    availability = relationship("Availability", back_populates="worker", cascade="all, delete-orphan")
+
+
+class Availability(Base):
+    """A weekly opening of a social worker, e.g. Monday 09:00-12:30 (Europe/Paris)."""
+
+    __tablename__ = "availability"
+
+    id = Column(Integer, primary_key=True)
+    worker_id = Column(Integer, ForeignKey("social_worker.id", ondelete="CASCADE"), nullable=False, index=True)
+    weekday = Column(Integer, nullable=False)  # 0 = Monday
+    start = Column(String(5), nullable=False)  # "09:00"
+    end = Column(String(5), nullable=False)
+
+    worker = relationship("SocialWorker", back_populates="availability")
+
+
+class Slot(Base):
+    __tablename__ = "slot"
+    __table_args__ = (UniqueConstraint("worker_id", "start_at", name="uq_slot_worker_start"),)
+
+    id = Column(Integer, primary_key=True)
+    worker_id = Column(Integer, ForeignKey("social_worker.id", ondelete="CASCADE"), nullable=False)
+    site = Column(String(40), nullable=False, index=True)
+    start_at = Column(DateTime(timezone=True), nullable=False, index=True)  # UTC
+    end_at = Column(DateTime(timezone=True), nullable=False)
+    blocked = Column(Boolean, nullable=False, default=False)  # set by staff: not offered
+
+
+class Appointment(Base):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        # One booking per slot, enforced by the database itself: two people racing for the
+        # same slot cannot both get it, whatever the code above does.
+        Index("uq_appointment_booked_slot", "slot_id", unique=True,
+              sqlite_where=text("status = 'booked'"), postgresql_where=text("status = 'booked'")),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(12), nullable=False, unique=True)
+    slot_id = Column(Integer, ForeignKey("slot.id", ondelete="RESTRICT"), nullable=False)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True, index=True)
+    status = Column(String(16), nullable=False, default="booked")  # booked cancelled attended no_show
+    language = Column(String(8), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    slot = relationship("Slot")

@@ -1,0 +1,112 @@
+"""Booking, moving and cancelling appointments; one booking per slot is the database's job."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.booking.slots import PARIS
+from bot.models import Appointment, Slot
+
+STATUSES = ("booked", "cancelled", "attended", "no_show")
+# Easy to read out and to type on a phone: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 6
+
+
+class SlotTaken(Exception):
+    """Someone else booked this slot first."""
+
+
+class UnknownAppointment(LookupError):
+    pass
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone
+
+
+def free_slots(session: Session, after: datetime, site: str | None = None, limit: int = 3) -> list[Slot]:
+    """The next slots nobody has booked, soonest first."""
+    booked = select(Appointment.slot_id).where(Appointment.status == "booked")
+    query = select(Slot).where(Slot.start_at > after, Slot.blocked.is_(False), Slot.id.not_in(booked))
+    if site:
+        query = query.where(Slot.site == site)
+    return list(session.execute(query.order_by(Slot.start_at, Slot.id).limit(limit)).scalars())
+
+
+def book(session: Session, slot_id: int, language: str, person_id: int | None = None) -> Appointment:
+    """Book a slot in one transaction. Raises SlotTaken if it is no longer free: the unique index
+    on booked slots decides, so two simultaneous bookings cannot both succeed."""
+    slot = session.get(Slot, slot_id)
+    if slot is None or slot.blocked:
+        raise SlotTaken(slot_id)
+    appointment = Appointment(reference=_new_reference(), slot_id=slot_id, person_id=person_id,
+                              status="booked", language=language)
+    try:
+        with session.begin_nested():  # a savepoint: a lost race leaves the session usable
+            session.add(appointment)
+            session.flush()
+    except IntegrityError as error:
+        raise SlotTaken(slot_id) from error
+    return appointment
+
+
+def find(session: Session, reference: str) -> Appointment:
+    appointment = session.execute(
+        select(Appointment).where(Appointment.reference == reference.strip().upper())
+    ).scalar_one_or_none()
+    if appointment is None:
+        raise UnknownAppointment(reference)
+    return appointment
+
+
+def cancel(session: Session, reference: str) -> Appointment:
+    """The slot is free again at once."""
+    appointment = find(session, reference)
+    appointment.status = "cancelled"
+    session.flush()
+    return appointment
+
+
+def reschedule(session: Session, reference: str, slot_id: int) -> Appointment:
+    """Book the new slot first, then cancel the old one: if the new slot is taken, nothing changes."""
+    old = find(session, reference)
+    new = book(session, slot_id, old.language, old.person_id)
+    old.status = "cancelled"
+    session.flush()
+    return new
+
+
+def set_status(session: Session, reference: str, status: str) -> Appointment:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    appointment = find(session, reference)
+    appointment.status = status
+    return appointment
+
+
+def as_json(appointment: Appointment) -> dict[str, Any]:
+    """The public JSON of an appointment (`python -m bot appointments list --json`)."""
+    return {
+        "reference": appointment.reference,
+        "site": appointment.slot.site,
+        "start": _aware(appointment.slot.start_at).astimezone(PARIS).isoformat(),
+        "status": appointment.status,
+        "language": appointment.language,
+    }
+
+
+def listing(session: Session, status: str | None = None) -> list[Appointment]:
+    query = select(Appointment).join(Slot)
+    if status:
+        query = query.where(Appointment.status == status)
+    return list(session.execute(query.order_by(Slot.start_at, Appointment.id)).scalars())
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
