@@ -57,6 +57,8 @@ def _label(choice: Choice, language: str, kind: str) -> str:
 
 
 PARIS = ZoneInfo("Europe/Paris")  # appointments are in Saint-Denis, whatever the server's clock
+# Parameters holding a moment as ISO 8601 text (actions send JSON): said as a date and time.
+MOMENT_PARAMS = frozenset({"when"})
 
 
 def _format(value: Any, language: str, kind: str) -> Any:
@@ -71,7 +73,8 @@ def _format(value: Any, language: str, kind: str) -> Any:
 
 def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] | None = None) -> Rendered:
     """`params` fill the {placeholders}; for a response with `items`, the param `items`
-    (response names) adds one line each, for lists such as the papers to bring."""
+    (response names) adds one line each, for lists such as the papers to bring; for one with
+    `slot_choices`, the param `slots` ({"payload", "start": ISO 8601}) gives the first choices."""
     try:
         response: Response = RESPONSES[name]
     except KeyError:
@@ -80,10 +83,15 @@ def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] 
     text = "\n".join(gettext(msgid, lang) for lang in response.languages or (language,))
     params = params or {}
     if placeholders(text):
-        text = text.format(**{k: _format(v, language, kind) for k, v in params.items()})
+        values = {k: datetime.fromisoformat(v) if k in MOMENT_PARAMS and isinstance(v, str) else v
+                  for k, v in params.items()}
+        text = text.format(**{k: _format(v, language, kind) for k, v in values.items()})
     if response.items:
         text += "".join("\n- " + render(item, language, kind).text for item in params.get("items") or ())
     buttons = [
+        {"title": _format(datetime.fromisoformat(slot["start"]), language, kind), "payload": slot["payload"]}
+        for slot in (params.get("slots") or [] if response.slot_choices else [])
+    ] + [
         {"title": _label(choice, language, kind), "payload": choice.payload}
         for choice in response.choices
     ]

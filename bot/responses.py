@@ -29,6 +29,7 @@ class Response:
     choices: tuple[Choice, ...] = ()
     languages: tuple[str, ...] = ()  # said in these languages at once, whatever the person's
     items: bool = False  # followed by one line per response named in the `items` parameter
+    slot_choices: bool = False  # first choices: the free times in the `slots` parameter
 
 
 def payload(intent: str, **entities: str) -> str:
@@ -307,6 +308,34 @@ RESPONSES: dict[str, Response] = {
         N_("Your situation needs a closer look: a social worker will contact you to check it "
            "with you."),
     ),
+    # Appointments with a social worker (bot/booking, bot/actions/booking.py).
+    "utter_offer_slots": Response(
+        N_("Would you like an appointment with a social worker? Free times:"),
+        choices=(Choice(payload("deny"), N_("Not now")),),
+        slot_choices=True,
+    ),
+    "utter_no_slots": Response(
+        N_("There is no free time in the coming weeks. A social worker will contact you."),
+    ),
+    "utter_slot_taken": Response(N_("Sorry, this time was just taken by someone else.")),
+    "utter_booked": Response(
+        N_("Your appointment: {when}, {site}. Reference: {reference}. Bring your papers. To "
+           "cancel, write CANCEL; to move it, write CHANGE."),
+        sms=N_("Your appointment: {when}, {sms_site}. Reference: {reference}. To cancel, write "
+               "CANCEL; to move it, write CHANGE."),
+    ),
+    "utter_no_booking": Response(N_("OK. Write APPOINTMENT when you want one.")),
+    "utter_cancelled": Response(N_("Your appointment {reference} is cancelled.")),
+    "utter_appointment_status": Response(
+        N_("You have an appointment: {when}, {site}."),
+        sms=N_("You have an appointment: {when}, {sms_site}."),
+        choices=(
+            Choice(payload("affirm"), N_("Keep it")),
+            Choice(payload("reschedule_appointment"), N_("Move it")),
+            Choice(payload("cancel_appointment"), N_("Cancel it")),
+        ),
+    ),
+    "utter_see_you": Response(N_("See you then. Bring your papers.")),
     # Safety net: always first, whatever the state of the conversation.
     "utter_emergency": Response(
         N_("Emergency: call 15 (SAMU) or 112 now. Deaf or hard of hearing: send an SMS to 114."),

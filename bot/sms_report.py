@@ -9,7 +9,10 @@ from bot.sms import is_gsm7, segments
 # Typical values for the responses that take parameters.
 SAMPLE_PARAMS = {
     "name": "CPAM de la Seine-Saint-Denis", "sms_name": "CPAM de la Seine-Saint-Denis",
-    "details": "1 rue de la Poste, 9h-16h", "amount": 14,
+    "details": "1 rue de la Poste, 9h-16h", "amount": 14, "reference": "K7M2QX",
+    "when": "2026-12-07T09:00:00+01:00", "site": "Centre municipal de santé n°1", "sms_site": "Centre municipal de santé 1",
+    "slots": [{"payload": "/choose_slot{\"slot_id\": \"1\"}", "start": "2026-12-07T09:00:00+01:00"},
+              {"payload": "/choose_slot{\"slot_id\": \"2\"}", "start": "2026-12-08T14:30:00+01:00"}],
     "items": ["utter_doc_id_with_photo", "utter_doc_proof_of_residence_3_months", "utter_doc_resources_12_months"],
 }
 

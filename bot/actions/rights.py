@@ -18,7 +18,7 @@ SAFETY = frozenset({"emergency", "suicidal_thoughts", "violence"})
 # Intents that are not answers when the answer does not parse: the form's rules handle them.
 INTERRUPTIONS = SAFETY | frozenset({
     "request_human", "delete_my_data", "opt_out",
-    "ask_documents", "ask_where", "change_language", "unsupported_language", "choose_language", "out_of_scope", "cancel_appointment",
+    "ask_documents", "ask_where", "change_language", "unsupported_language", "choose_slot", "choose_language", "out_of_scope", "cancel_appointment",
     "reschedule_appointment", "book_appointment", "greet", "thank", "goodbye",
 })
 UNCLEAR_LIMIT = 2  # answers not understood twice in a row -> a human takes over
@@ -86,13 +86,16 @@ class ActionRightsOutcome(Action):
         if (tracker.get_slot("unclear_answers") or 0) >= UNCLEAR_LIMIT:
             await store.run(lambda session: people.record_request(session, key, "human"))
             dispatcher.utter_message(response="utter_rights_handoff")
-            return [SlotSet("unclear_answers", 0)]
+            return [SlotSet("unclear_answers", 0), FollowupAction("action_offer_slots")]
         outcome = interview.outcome(_slots(tracker), date.today())
         if "HANDOFF" in outcome["rights"]:
             await store.run(lambda session: people.record_request(session, key, "human"))
         _say(dispatcher, checklist.checklist(outcome))
-        return [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
-                SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
+        events = [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
+                  SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
+        if "EMERGENCY" in outcome["rights"]:
+            return events  # care first: no appointment offered on top of the emergency numbers
+        return events + [FollowupAction("action_offer_slots")]  # then a time with a social worker
 
 
 class ActionSendChecklist(Action):

@@ -1,7 +1,9 @@
-"""Session start: a person who comes back keeps the language they chose; a new person whose
-first message is clearly in one of our languages is answered in it (bot.language_detection)."""
+"""Session start: a person who comes back keeps the language they chose (and is reminded of
+their appointment); a new person whose first message is clearly in one of our languages is
+answered in it (bot.language_detection)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import people
 from bot.actions import store
+from bot.booking import appointments
 from bot.i18n import supported
 
 
@@ -20,14 +23,20 @@ class ActionSessionStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
 
-        def known_language(session):
+        def known(session):
             person = people.find(session, key)
-            return person.language if person else None
+            if person is None:
+                return None, False
+            upcoming = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))
+            return person.language, upcoming is not None
 
         events: list[EventType] = [SessionStarted()]
         metadata = tracker.get_slot("session_started_metadata") or {}
-        language = await store.run(known_language) or supported(metadata.get("detected_language"))
+        stored_language, has_appointment = await store.run(known)
+        language = stored_language or supported(metadata.get("detected_language"))
         if language:
             events.append(SlotSet("language", language))
+        if has_appointment:
+            events.append(SlotSet("has_appointment", True))
         events.append(ActionExecuted("action_listen"))
         return events

@@ -90,15 +90,29 @@ def set_status(session: Session, reference: str, status: str) -> Appointment:
     return appointment
 
 
+def start_iso(slot: Slot) -> str:
+    """When the slot starts, ISO 8601 with the Paris offset: 2026-12-07T09:00:00+01:00."""
+    return _aware(slot.start_at).astimezone(PARIS).isoformat()
+
+
 def as_json(appointment: Appointment) -> dict[str, Any]:
     """The public JSON of an appointment (`python -m bot appointments list --json`)."""
     return {
         "reference": appointment.reference,
         "site": appointment.slot.site,
-        "start": _aware(appointment.slot.start_at).astimezone(PARIS).isoformat(),
+        "start": start_iso(appointment.slot),
         "status": appointment.status,
         "language": appointment.language,
     }
+
+
+def upcoming_for_person(session: Session, person_id: int, now: datetime) -> Appointment | None:
+    """The person's next booked appointment, if any."""
+    return session.execute(
+        select(Appointment).join(Slot)
+        .where(Appointment.person_id == person_id, Appointment.status == "booked", Slot.start_at > now)
+        .order_by(Slot.start_at).limit(1)
+    ).scalar_one_or_none()
 
 
 def listing(session: Session, status: str | None = None) -> list[Appointment]:

@@ -136,3 +136,12 @@ def test_the_cli_adds_a_worker_generates_slots_and_lists_appointments_as_json(db
 def test_the_cli_refuses_bad_workers_clearly(db_url, args):
     result = cli(db_url, "workers", "add", "X", *args)
     assert result.returncode == 2 and result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_sms_names_of_sites_are_gsm7_and_discreet():
+    import re
+
+    from bot.sms import is_gsm7
+
+    for site in sites().values():
+        assert is_gsm7(site.sms_name) and not re.search(r"\b(PASS|AME)\b", site.sms_name), site.id

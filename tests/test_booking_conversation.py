@@ -1,0 +1,73 @@
+"""End to end: after the checklist, the person is offered free times, books one by number,
+is recognised when they come back, and can move or cancel by keyword."""
+import subprocess
+import sys
+
+import pytest
+
+from bot.rendering import render
+from bot.settings import ROOT
+from tests.test_rights_conversation import SCREENING
+
+pytestmark = pytest.mark.e2e
+
+ANSWERS = {"urgent": "non", "nationality_group": "3", "residence_status": "4", "age": "30 ans",
+           "months_in_france": "8 mois", "prior_ame_end": "1", "household_size": "1", "annual_resources": "0",
+           "has_stable_address": "oui", "has_domiciliation": "oui", "hosted_by_third_party": "non",
+           "has_photo_id": "oui", "unaccompanied_minor": "non"}
+
+
+@pytest.fixture(scope="module")
+def open_slots(bot):
+    env = {"DATABASE_URL": f"sqlite:///{bot.var_dir / 'pass.db'}", "PASS_VAR_DIR": str(bot.var_dir), "PATH": ""}
+    run = lambda *args: subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, check=True)
+    run("workers", "add", "AS test", "--site", "cms_1", "--weekly",
+        "mon 09:00-12:00, tue 09:00-12:00, wed 09:00-12:00, thu 09:00-12:00, fri 09:00-12:00")
+    run("slots", "generate", "--days", "21")
+
+
+def screen_and_answer(bot, sender):
+    from tests.test_rights_conversation import question_of
+
+    for text in SCREENING["fr"]:
+        replies = bot.say(sender, text)
+    while (fact := question_of(replies[-1]["text"], "fr")) is not None:
+        replies = bot.say(sender, ANSWERS[fact])
+    return replies
+
+
+def test_book_by_number_then_be_recognised_then_cancel(bot, open_slots):
+    sender = "booking-fr"
+    offer = screen_and_answer(bot, sender)[-1]
+    assert offer["text"] == render("utter_offer_slots", "fr").text
+    assert len(offer["buttons"]) == 4  # three free times and "not now"
+    booked = bot.texts(sender, "1")[-1]
+    assert booked.startswith("Votre rendez-vous") or booked.startswith("Your appointment")
+    reference = booked.split("Référence : ")[-1][:6] if "Référence" in booked else booked.split("Reference: ")[-1][:6]
+    assert bot.slots(sender)["has_appointment"] is True
+
+    bot.say(sender, "/session_start")  # they come back later
+    status = bot.say(sender, "bonjour")[-1]
+    assert [b["payload"] for b in status["buttons"]] == ["/affirm", "/reschedule_appointment", "/cancel_appointment"]
+
+    cancelled = bot.texts(sender, "ANNULER")[-1]
+    assert reference in cancelled
+    listed = subprocess.run([sys.executable, "-m", "bot", "appointments", "list", "--json"], cwd=ROOT, capture_output=True,
+                            text=True, env={"DATABASE_URL": f"sqlite:///{bot.var_dir / 'pass.db'}", "PASS_VAR_DIR": str(bot.var_dir)})
+    assert '"status": "cancelled"' in listed.stdout and reference in listed.stdout
+
+
+def test_move_an_appointment_by_keyword(bot, open_slots):
+    sender = "booking-move"
+    screen_and_answer(bot, sender)
+    first = bot.texts(sender, "1")[-1]
+    offer = bot.say(sender, "CHANGER")[-1]
+    assert offer["text"] == render("utter_offer_slots", "fr").text
+    moved = bot.texts(sender, "2")[-1]
+    assert moved != first and bot.slots(sender)["has_appointment"] is True
+
+
+def test_no_time_now(bot, open_slots):
+    sender = "booking-later"
+    screen_and_answer(bot, sender)
+    assert bot.texts(sender, "non")[-1] == render("utter_no_booking", "fr").text
