@@ -85,28 +85,35 @@ def test_references_are_short_and_unambiguous(worker):
         assert len(booking.reference) == 6 and not set(booking.reference) & set("01OIL")
 
 
-def test_fifty_people_racing_for_one_slot_get_exactly_one_booking(worker):
-    with session_scope(worker) as session:
+def race_for_one_slot(db_url, people=50):
+    """`people` threads book the same slot at the same instant; returns what each one got."""
+    with session_scope(db_url) as session:
+        slots.add_worker(session, "AS race", "cms_2", {0: [("09:00", "09:30")]})
         slots.generate(session, MONDAY, days=1)
-        slot_id = appointments.free_slots(session, datetime(2026, 12, 1, tzinfo=timezone.utc))[0].id
-    results, start = [], threading.Barrier(50)
+        slot_id = appointments.free_slots(session, datetime(2026, 12, 1, tzinfo=timezone.utc), site="cms_2")[0].id
+    results, start = [], threading.Barrier(people)
 
     def attempt():
         start.wait()
         try:
-            with session_scope(worker) as session:
+            with session_scope(db_url) as session:
                 appointments.book(session, slot_id, "fr")
             results.append("booked")
         except SlotTaken:
             results.append("taken")
 
-    threads = [threading.Thread(target=attempt) for _ in range(50)]
+    threads = [threading.Thread(target=attempt) for _ in range(people)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+def test_fifty_people_racing_for_one_slot_get_exactly_one_booking(db_url):
+    results = race_for_one_slot(db_url)
     assert results.count("booked") == 1 and results.count("taken") == 49
-    assert count(worker, select(func.count()).select_from(appointments.Appointment)) == 1
+    assert count(db_url, select(func.count()).select_from(appointments.Appointment)) == 1
 
 
 def test_the_example_sites_are_flagged_until_the_city_confirms_them():
