@@ -153,6 +153,15 @@ def test_test_stories_pass(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
+def test_what_people_write_never_reaches_the_logs(bot):
+    sender = "private-log"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "j'ai une douleur au ventre, appelez moi au 0612345678")
+    bot.say(sender, "1")
+    log = bot.log.read_text()
+    assert "0612345678" not in log and "douleur au ventre" not in log and sender not in log
+
+
 def test_ctrl_c_stops_every_process(tmp_path):
     assistant = e2e.start(tmp_path)
     assert e2e.port_open(assistant.rasa_port) and e2e.port_open(assistant.action_port)
