@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from bot import database, launcher, settings, training
+from bot.booking.appointments import STATUSES as APPOINTMENT_STATUSES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     appointments = commands.add_parser("appointments", help="appointments")
     appointments.add_argument("action", choices=["list"])
     appointments.add_argument("--json", action="store_true", help="one JSON array (reference, site, start, status, language)")
-    appointments.add_argument("--status", choices=["booked", "cancelled", "attended", "no_show"])
+    appointments.add_argument("--status", choices=APPOINTMENT_STATUSES)
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)

@@ -17,7 +17,6 @@ SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = "fr"
 # ISO 639-1 codes, in the order the language menu shows them.
 SUPPORTED_LANGUAGES = ("fr", "en", "ar", "ro", "bn", "fa", "es", "pt")
-RTL_LANGUAGES = frozenset({"ar", "fa"})
 
 
 class CatalogMissing(RuntimeError):

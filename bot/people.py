@@ -50,11 +50,6 @@ def record_consent(session: Session, key: str) -> Person:
     return person
 
 
-def has_consented(session: Session, key: str) -> bool:
-    person = find(session, key)
-    return bool(person and person.consent_at)
-
-
 def save_screening(session: Session, key: str, answers: dict, result: ScreeningResult) -> Screening:
     """Store the answers, only for a person who agreed to the notice."""
     person = find(session, key)

@@ -82,14 +82,6 @@ def reschedule(session: Session, reference: str, slot_id: int) -> Appointment:
     return new
 
 
-def set_status(session: Session, reference: str, status: str) -> Appointment:
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}")
-    appointment = find(session, reference)
-    appointment.status = status
-    return appointment
-
-
 def start_iso(slot: Slot) -> str:
     """When the slot starts, ISO 8601 with the Paris offset: 2026-12-07T09:00:00+01:00."""
     return _aware(slot.start_at).astimezone(PARIS).isoformat()
