@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 class CatalogNLG(NaturalLanguageGenerator):
     def __init__(self, endpoint_config: Any = None, domain: Any = None) -> None:
-        self.domain = domain
+        pass  # Rasa passes its endpoint config and domain; every text comes from the catalogs
 
     async def generate(
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any

@@ -61,6 +61,10 @@ PARIS = ZoneInfo("Europe/Paris")  # appointments are in Saint-Denis, whatever th
 MOMENT_PARAMS = frozenset({"when"})
 
 
+def _param(name: str, value: Any) -> Any:
+    return datetime.fromisoformat(value) if name in MOMENT_PARAMS and isinstance(value, str) else value
+
+
 def _format(value: Any, language: str, kind: str) -> Any:
     if isinstance(value, datetime):
         # "mardi 24 novembre 14:30": weekday, day, month and time, the person's way
@@ -82,10 +86,9 @@ def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] 
     msgid = response.sms if kind == SMS and response.sms else response.text
     text = "\n".join(gettext(msgid, lang) for lang in response.languages or (language,))
     params = params or {}
-    if placeholders(text):
-        values = {k: datetime.fromisoformat(v) if k in MOMENT_PARAMS and isinstance(v, str) else v
-                  for k, v in params.items()}
-        text = text.format(**{k: _format(v, language, kind) for k, v in values.items()})
+    # Only the placeholders of this text are formatted (the NLG passes every slot value).
+    if names := placeholders(text):
+        text = text.format(**{name: _format(_param(name, params[name]), language, kind) for name in names})
     if response.items:
         text += "".join("\n- " + render(item, language, kind).text for item in params.get("items") or ())
     buttons = [

@@ -102,3 +102,19 @@ def test_the_longest_of_overlapping_entities_wins():
         {"entity": "benefits", "value": "RSA", "start": 30, "end": 33},
     ]
     assert interview.entity_values(entities) == {"residence_status": "irregular", "benefits": "RSA"}
+
+
+def test_every_button_of_a_question_gives_a_value_the_interview_accepts():
+    # The buttons (bot/responses.py) and the accepted values (QUESTIONS) are written apart.
+    import json
+
+    from bot.rendering import render
+
+    for fact, question in QUESTIONS.items():
+        if question.kind != interview.CHOICE:
+            continue
+        buttons = render(question.response, "fr").buttons
+        assert buttons, fact
+        for button in buttons:
+            entities = json.loads(button["payload"][button["payload"].index("{"):])
+            assert answer(fact, intent="inform", **entities) is not None, (fact, button)

@@ -47,3 +47,10 @@ def test_annotate_diverts_only_what_is_still_unsupported():
         "/unsupported_language", {"unsupported_language": "tr"})
     assert annotate("bonjour je suis malade", {"src": "mdm"}, Detection(language="fr")) == (
         "bonjour je suis malade", {"src": "mdm", "detected_language": "fr"})
+
+
+def test_every_language_we_speak_is_detected_as_ours():
+    from bot.i18n import SUPPORTED_LANGUAGES
+    from bot.language_detection import OURS
+
+    assert set(OURS) == set(SUPPORTED_LANGUAGES)

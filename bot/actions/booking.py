@@ -23,10 +23,9 @@ def _now() -> datetime:
 
 def _appointment_params(appointment) -> dict[str, Any]:
     site = sites()[appointment.slot.site]
-    place = f"{site.name}, {site.address}" if site.confirmed and site.address else site.name
-    sms_place = f"{site.sms_name}, {site.address}" if site.confirmed and site.address else site.sms_name
-    return {"when": appointments.as_json(appointment)["start"], "site": place, "sms_site": sms_place,
-            "reference": appointment.reference}
+    address = f", {site.address}" if site.confirmed and site.address else ""  # only once confirmed
+    return {"when": appointments.start_iso(appointment.slot), "site": site.name + address,
+            "sms_site": site.sms_name + address, "reference": appointment.reference}
 
 
 def _upcoming(session, key: str):
