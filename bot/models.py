@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, JSON, String, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, JSON, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -22,6 +22,12 @@ class Person(Base):
     language = Column(String(8), nullable=True)
     consent_version = Column(String(32), nullable=True)
     consent_at = Column(DateTime(timezone=True), nullable=True)
+    source = Column(String(40), nullable=True)  # association tag of the link they came by (?src=)
+    # Only for sending SMS: a keyed hash to find the person from an incoming number, and the
+    # number itself encrypted (bot/crypto.py). Empty for people who never gave one.
+    phone_key = Column(String(64), nullable=True, unique=True, index=True)
+    phone_encrypted = Column(Text, nullable=True)
+    sms_opted_out_at = Column(DateTime(timezone=True), nullable=True)  # STOP received
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
