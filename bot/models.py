@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, JSON, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, JSON, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -28,6 +28,7 @@ class Person(Base):
     phone_key = Column(String(64), nullable=True, unique=True, index=True)
     phone_encrypted = Column(Text, nullable=True)
     sms_opted_out_at = Column(DateTime(timezone=True), nullable=True)  # STOP received
+    cover_ends_on = Column(Date, nullable=True)  # end of the AME, recorded by staff (renewal reminder)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
@@ -122,3 +123,51 @@ class Appointment(Base):
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
     slot = relationship("Slot")
+
+
+class InboundMessage(Base):
+    """Twilio message ids already received: a retried webhook is processed once. Only the id and
+    the time are kept (purged after a few days by the SMS worker), never the text or the number."""
+
+    __tablename__ = "inbound_message"
+
+    sid = Column(String(64), primary_key=True)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class OutboundSms(Base):
+    """The SMS outbox: every text for a phone is a row first, then sent by whoever claims it.
+
+    Reminders are written in the same transaction as the booking; their text is made when they
+    are sent (in the person's language of that day, for the appointment as it is then).
+    Statuses: pending → claimed (a worker took it, nothing sent yet) → sending (the request to
+    Twilio is under way) → sent → delivered | failed; or cancelled (appointment moved/cancelled),
+    expired (valid_until passed), skipped (no number, opted out), dry_run (no Twilio account:
+    kept for `python -m bot sms outbox`), unknown (no answer from Twilio: never resent blindly,
+    see bot/outbox.py)."""
+
+    __tablename__ = "outbound_sms"
+    __table_args__ = (
+        Index("ix_outbound_sms_due", "status", "due_at"),
+        # One reminder of each kind per appointment, whatever retries or restarts do.
+        Index("uq_outbound_sms_appointment_kind", "appointment_id", "kind", unique=True,
+              sqlite_where=text("appointment_id IS NOT NULL"), postgresql_where=text("appointment_id IS NOT NULL")),
+    )
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    appointment_id = Column(Integer, ForeignKey("appointment.id", ondelete="CASCADE"), nullable=True)
+    kind = Column(String(24), nullable=False)  # reply, reminder_<offset>, three_months, renewal, opt_out...
+    body = Column(Text, nullable=True)  # fixed text (replies); made at send time for reminders
+    status = Column(String(12), nullable=False, default="pending")
+    due_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    valid_until = Column(DateTime(timezone=True), nullable=False)
+    quiet_hours = Column(Boolean, nullable=False, default=True)  # replies go at once, reminders wait
+    attempts = Column(Integer, nullable=False, default=0)
+    claimed_by = Column(String(64), nullable=True)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+    twilio_sid = Column(String(64), nullable=True, unique=True)
+    error = Column(String(64), nullable=True)  # Twilio error code or HTTP status, never a text
+    segments = Column(Integer, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -9,6 +9,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import crypto, phones
 from bot.models import Person, PersonRequest, Screening, utcnow
 from bot.screening import ScreeningResult
 
@@ -21,6 +22,46 @@ def person_key(channel_id: str, hash_key: str) -> str:
     """Keyed hash of a channel id (phone number, web session…): stable, not reversible
     without the key, so the database never holds the raw identifier."""
     return hmac.new(hash_key.encode(), channel_id.encode(), hashlib.sha256).hexdigest()
+
+
+def sms_sender_id(address: phones.Address, hash_key: str) -> str:
+    """The conversation id of a phone, for Rasa: a keyed hash, never the number itself. SMS and
+    WhatsApp from the same number are the same conversation."""
+    return "sms-" + person_key(address.e164, hash_key)[:40]
+
+
+def set_phone(session: Session, key: str, address: phones.Address, hash_key: str, data_key: str) -> Person:
+    """Keep where to send this person's SMS (encrypted), and a keyed hash to recognise the number."""
+    person = get_or_create(session, key)
+    person.phone_key = person_key(address.e164, hash_key)
+    person.phone_encrypted = crypto.encrypt(address.twilio, data_key)
+    return person
+
+
+def phone_of(person: Person, data_key: str) -> phones.Address | None:
+    return phones.parse(crypto.decrypt(person.phone_encrypted, data_key)) if person.phone_encrypted else None
+
+
+def stop_sms(session: Session, key: str) -> bool:
+    """STOP: no more SMS to this person. True if this stops them now (to confirm only once)."""
+    person = get_or_create(session, key)
+    record_request(session, key, "sms_stop")
+    if person.sms_opted_out_at is not None:
+        return False
+    person.sms_opted_out_at = utcnow()
+    return True
+
+
+def resume_sms(session: Session, key: str) -> bool:
+    """START: SMS again. True if they were stopped."""
+    person = get_or_create(session, key)
+    if person.sms_opted_out_at is None:
+        return False
+    person.sms_opted_out_at = None
+    for request in person.requests:
+        if request.kind == "sms_stop" and request.status == "open":
+            request.status = "done"
+    return True
 
 
 def find(session: Session, key: str) -> Person | None:

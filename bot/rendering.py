@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any, Mapping
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.i18n import gettext
@@ -69,6 +69,8 @@ def _format(value: Any, language: str, kind: str) -> Any:
     if isinstance(value, datetime):
         # "mardi 24 novembre 14:30": weekday, day, month and time, the person's way
         value = format_datetime(value, "EEEE d MMMM HH:mm", tzinfo=PARIS, locale=language)
+    elif isinstance(value, date):
+        value = format_date(value, "d MMMM y", locale=language)  # "1 juin 2027"
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         value = format_decimal(value, locale=language)  # 8,5 in French, 8.5 in English
     # Data put into a text must not turn a GSM-7 SMS into UCS-2 (a Romanian "marți").

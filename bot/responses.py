@@ -378,6 +378,25 @@ RESPONSES: dict[str, Response] = {
     "utter_documents_after_screening": Response(
         N_("I will give you the exact list of papers after a few questions."),
     ),
+    # Texts only a phone receives (bot/channels/twilio_sms.py, bot/reminders.py). Reminders are
+    # neutral: a phone is often shared, so no cover name, no reason, no diagnosis.
+    "sms_started": Response(N_("Text messages are on again. Write to us any time.")),
+    "sms_media_only": Response(
+        N_("We cannot open photos, sound or files. Please write your message in words. "
+           "Emergency: call 15 or 112."),
+    ),
+    "sms_reminder": Response(
+        N_("Reminder: appointment {when}, {sms_site}. Ref. {reference}. To cancel, write CANCEL; "
+           "to move it, write CHANGE."),
+    ),
+    "sms_three_months": Response(
+        N_("Hello, you can now ask for your health cover. Write APPOINTMENT to get a time with a "
+           "social worker."),
+    ),
+    "sms_renewal": Response(
+        N_("Hello, your health cover ends on {until}. Ask to renew it now: write APPOINTMENT to "
+           "get a time with a social worker."),
+    ),
     "utter_goodbye": Response(N_("Goodbye, take care.")),
     "utter_you_are_welcome": Response(N_("You're welcome.")),
 }

@@ -41,6 +41,9 @@ class Settings:
     rasa_token: str
     rasa_port: int
     action_port: int
+    data_key: str  # encrypts phone numbers at rest (bot/crypto.py)
+    public_url: str  # how Twilio and browsers reach us: signatures and callbacks are checked against it
+    twilio: "TwilioSettings"
 
     @property
     def action_server_url(self) -> str:
@@ -49,6 +52,35 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    """Without an account SID and auth token, SMS go to the dry-run outbox (`python -m bot sms
+    outbox`) and incoming webhooks are checked against a local token (var/twilio-dev.token), so
+    `python -m bot sms simulate` can play a phone on a machine with no Twilio account."""
+
+    account_sid: str | None
+    auth_token: str
+    from_number: str | None  # a phone number or short code that people can answer...
+    messaging_service_sid: str | None  # ...or a Messaging Service (two-way SMS in France)
+    api_base_url: str | None  # tests only: a local fake of the Twilio REST API
+
+    @property
+    def live(self) -> bool:
+        return bool(self.account_sid and (self.from_number or self.messaging_service_sid))
+
+
+def _twilio(var_dir: Path) -> TwilioSettings:
+    account_sid = os.environ.get("TWILIO_ACCOUNT_SID") or None
+    token = os.environ.get("TWILIO_AUTH_TOKEN") if account_sid else None
+    return TwilioSettings(
+        account_sid=account_sid,
+        auth_token=token or _secret("PASS_TWILIO_DEV_TOKEN", "twilio-dev.token"),
+        from_number=os.environ.get("TWILIO_FROM") or None,
+        messaging_service_sid=os.environ.get("TWILIO_MESSAGING_SERVICE_SID") or None,
+        api_base_url=os.environ.get("TWILIO_API_BASE_URL") or None,
+    )
 
 
 def load() -> Settings:
@@ -61,4 +93,7 @@ def load() -> Settings:
         rasa_token=_secret("RASA_TOKEN", "rasa.token"),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        data_key=_secret("PASS_DATA_KEY", "data.key"),
+        public_url=os.environ.get("PASS_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}").rstrip("/"),
+        twilio=_twilio(var_dir),
     )

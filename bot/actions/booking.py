@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import people
 from bot.actions import store
 from bot.booking import appointments
-from bot.booking.sites import sites
 from bot.responses import payload
 
 MIN_NOTICE = timedelta(hours=2)  # a slot starting sooner cannot be reached in time
@@ -19,13 +18,6 @@ MIN_NOTICE = timedelta(hours=2)  # a slot starting sooner cannot be reached in t
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _appointment_params(appointment) -> dict[str, Any]:
-    site = sites()[appointment.slot.site]
-    address = f", {site.address}" if site.confirmed and site.address else ""  # only once confirmed
-    return {"when": appointments.start_iso(appointment.slot), "site": site.name + address,
-            "sms_site": site.sms_name + address, "reference": appointment.reference}
 
 
 def _upcoming(session, key: str):
@@ -72,7 +64,7 @@ class ActionBookSlot(Action):
                 booked = appointments.reschedule(session, current.reference, int(slot_id))
             else:
                 booked = appointments.book(session, int(slot_id), language, person.id)
-            return _appointment_params(booked)
+            return appointments.message_params(booked)
 
         try:
             params = await store.run(book)
@@ -125,7 +117,7 @@ class ActionAppointmentStatus(Action):
 
         def status(session):
             upcoming = _upcoming(session, key)
-            return _appointment_params(upcoming) if upcoming else None
+            return appointments.message_params(upcoming) if upcoming else None
 
         params = await store.run(status)
         if params is None:  # it has passed or was cancelled meanwhile: the usual greeting

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import outbox, reminders
+from bot.booking.sites import sites
 from bot.booking.slots import PARIS
 from bot.models import Appointment, Slot
 
@@ -53,6 +55,7 @@ def book(session: Session, slot_id: int, language: str, person_id: int | None = 
             session.flush()
     except IntegrityError as error:
         raise SlotTaken(slot_id) from error
+    reminders.schedule_for_appointment(session, appointment)  # same transaction as the booking
     return appointment
 
 
@@ -69,6 +72,7 @@ def cancel(session: Session, reference: str) -> Appointment:
     """The slot is free again at once."""
     appointment = find(session, reference)
     appointment.status = "cancelled"
+    outbox.cancel_open(session, appointment.id)
     session.flush()
     return appointment
 
@@ -78,6 +82,7 @@ def reschedule(session: Session, reference: str, slot_id: int) -> Appointment:
     old = find(session, reference)
     new = book(session, slot_id, old.language, old.person_id)
     old.status = "cancelled"
+    outbox.cancel_open(session, old.id)
     session.flush()
     return new
 
@@ -96,6 +101,15 @@ def as_json(appointment: Appointment) -> dict[str, Any]:
         "status": appointment.status,
         "language": appointment.language,
     }
+
+
+def message_params(appointment: Appointment) -> dict[str, Any]:
+    """What texts about an appointment say: when, where (the address only once confirmed),
+    its reference."""
+    site = sites()[appointment.slot.site]
+    address = f", {site.address}" if site.confirmed and site.address else ""
+    return {"when": start_iso(appointment.slot), "site": site.name + address,
+            "sms_site": site.sms_name + address, "reference": appointment.reference}
 
 
 def upcoming_for_person(session: Session, person_id: int, now: datetime) -> Appointment | None:

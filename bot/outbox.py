@@ -1,0 +1,200 @@
+"""The SMS outbox (table `outbound_sms`): every text for a phone is a row before it is sent.
+
+Why a table: reminders must survive restarts (Rasa's own reminders live in memory), a message
+must never go twice (a claim is an atomic UPDATE on the row's status, so two workers cannot
+both take it), and a message whose fate is unknown must not be resent blindly.
+
+The life of a row: pending → claimed (a worker took it; nothing has left yet, so a worker that
+dies here is harmless: the claim goes stale and the row is pending again) → sending (committed
+just before the request to Twilio) → sent / failed / back to pending with a backoff (429, 5xx,
+connection refused). When the answer never came (timeout, killed worker), the row stays in
+`sending` or goes to `unknown`, and is reconciled against Twilio's own list of messages: found
+→ sent; absent → pending again; Twilio unreachable → left for the next round.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.models import OutboundSms
+
+PARIS = ZoneInfo("Europe/Paris")
+# French practice for application-to-person SMS: 8:00-20:00, Monday to Saturday.
+QUIET_START, QUIET_END = time(8, 0), time(20, 0)
+SENDING_DAYS = range(0, 6)  # Monday..Saturday
+REPLY_VALIDITY = timedelta(hours=1)  # an answer that cannot leave within the hour is pointless
+CLAIM_STALE_AFTER = timedelta(minutes=2)  # claimed but never sent: the worker died before sending
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+
+OPEN_STATUSES = ("pending", "claimed")  # not yet handed to Twilio: may still be cancelled
+FINAL_STATUSES = ("sent", "delivered", "failed", "cancelled", "expired", "skipped", "dry_run")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone
+
+
+def sending_allowed(moment: datetime) -> bool:
+    local = aware(moment).astimezone(PARIS)
+    return local.weekday() in SENDING_DAYS and QUIET_START <= local.time() < QUIET_END
+
+
+def next_allowed(moment: datetime) -> datetime:
+    """The first moment at or after `moment` when an SMS may be sent."""
+    local = aware(moment).astimezone(PARIS)
+    for day in range(8):
+        candidate_day = (local + timedelta(days=day)).date()
+        if candidate_day.weekday() not in SENDING_DAYS:
+            continue
+        opening = datetime.combine(candidate_day, QUIET_START, PARIS)
+        closing = datetime.combine(candidate_day, QUIET_END, PARIS)
+        if day == 0 and local >= closing:
+            continue
+        return max(opening, local).astimezone(timezone.utc) if day == 0 else opening.astimezone(timezone.utc)
+    raise AssertionError("a sending day exists in every week")
+
+
+def last_allowed_before(moment: datetime) -> datetime | None:
+    """The latest moment before `moment` when an SMS may be sent (within the week before)."""
+    local = aware(moment).astimezone(PARIS)
+    for day in range(8):
+        candidate_day = (local - timedelta(days=day)).date()
+        if candidate_day.weekday() not in SENDING_DAYS:
+            continue
+        closing = datetime.combine(candidate_day, QUIET_END, PARIS) - timedelta(minutes=1)
+        opening = datetime.combine(candidate_day, QUIET_START, PARIS)
+        latest = min(closing, local)
+        if latest >= opening:
+            return latest.astimezone(timezone.utc)
+    return None
+
+
+def schedule_time(due: datetime, valid_until: datetime) -> datetime | None:
+    """When to send something due at `due` that is useless after `valid_until`: at `due` if
+    allowed, else the next allowed moment, else the last allowed moment before `due` (a reminder
+    for a Monday 9:00 appointment goes on Saturday rather than too late); None if none fits."""
+    later = next_allowed(due)
+    if later < valid_until:
+        return later
+    earlier = last_allowed_before(due)
+    return earlier if earlier is not None and earlier > utcnow() - timedelta(minutes=1) else None
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def enqueue_reply(session: Session, person_id: int, body: str, now: datetime | None = None) -> OutboundSms:
+    """An answer in a conversation: goes at once, whatever the hour (the person just wrote)."""
+    now = now or utcnow()
+    row = OutboundSms(person_id=person_id, kind="reply", body=body, status="pending", due_at=now,
+                      valid_until=now + REPLY_VALIDITY, quiet_hours=False, attempts=0)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def claim(session: Session, worker: str, now: datetime, limit: int = 20, row_id: int | None = None) -> list[int]:
+    """Take up to `limit` due rows for this worker. The UPDATE re-checks `status = 'pending'`, so
+    of two workers racing for a row only one changes it; each then reads back its own claims."""
+    token = f"{worker}:{uuid.uuid4().hex[:12]}"
+    due = select(OutboundSms.id).where(OutboundSms.status == "pending", OutboundSms.due_at <= now)
+    if row_id is not None:
+        due = due.where(OutboundSms.id == row_id)
+    due = due.order_by(OutboundSms.due_at, OutboundSms.id).limit(limit)
+    ids = list(session.execute(due).scalars())
+    if not ids:
+        return []
+    session.execute(
+        update(OutboundSms)
+        .where(OutboundSms.id.in_(ids), OutboundSms.status == "pending")
+        .values(status="claimed", claimed_by=token, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return list(session.execute(
+        select(OutboundSms.id).where(OutboundSms.claimed_by == token, OutboundSms.status == "claimed")
+        .order_by(OutboundSms.due_at, OutboundSms.id)
+    ).scalars())
+
+
+def release_stale_claims(session: Session, now: datetime) -> int:
+    """Claims whose worker died before sending anything: pending again."""
+    result = session.execute(
+        update(OutboundSms)
+        .where(OutboundSms.status == "claimed", OutboundSms.claimed_at < now - CLAIM_STALE_AFTER)
+        .values(status="pending", claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def to_reconcile(session: Session, now: datetime, after: timedelta) -> list[OutboundSms]:
+    """Rows handed to Twilio with no answer (timeout, or the worker died mid-request)."""
+    return list(session.execute(
+        select(OutboundSms).where(
+            or_(OutboundSms.status == "sending", OutboundSms.status == "unknown"),
+            OutboundSms.claimed_at < now - after,
+        )
+    ).scalars())
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a transport says about one send. outcome: sent, dry_run, retry (nothing was sent:
+    429, 5xx, refused connection), failed (Twilio refused it for good), unknown (no answer)."""
+
+    outcome: str
+    sid: str | None = None
+    error: str | None = None
+
+
+def record_result(row: OutboundSms, result: SendResult, now: datetime) -> None:
+    row.error = result.error
+    if result.outcome in ("sent", "dry_run"):
+        row.status, row.twilio_sid, row.sent_at = result.outcome, result.sid, now
+    elif result.outcome == "retry" and row.attempts < MAX_ATTEMPTS:
+        row.status, row.claimed_by = "pending", None
+        row.due_at = now + backoff(row.attempts)
+    elif result.outcome == "unknown":
+        row.status = "unknown"
+    else:
+        row.status = "failed"
+
+
+def record_status(session: Session, twilio_sid: str, status: str, error: str | None) -> bool:
+    """A delivery report from Twilio's status callback. Only final news changes the row."""
+    final = {"delivered": "delivered", "undelivered": "failed", "failed": "failed"}.get(status)
+    row = session.execute(select(OutboundSms).where(OutboundSms.twilio_sid == twilio_sid)).scalar_one_or_none()
+    if row is None:
+        return False
+    if final:
+        row.status = final
+        row.error = error or row.error
+    return True
+
+
+def cancel_open(session: Session, appointment_id: int) -> int:
+    """The appointment was moved or cancelled: its reminders not yet handed to Twilio are dropped."""
+    result = session.execute(
+        update(OutboundSms)
+        .where(OutboundSms.appointment_id == appointment_id, OutboundSms.status.in_(OPEN_STATUSES))
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def listing(session: Session, limit: int = 50) -> list[OutboundSms]:
+    return list(session.execute(select(OutboundSms).order_by(OutboundSms.id.desc()).limit(limit)).scalars())
