@@ -30,6 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     appointments.add_argument("action", choices=["list"])
     appointments.add_argument("--json", action="store_true", help="one JSON array (reference, site, start, status, language)")
     appointments.add_argument("--status", choices=APPOINTMENT_STATUSES)
+    sms = commands.add_parser("sms", help="SMS: the worker that sends them, the outbox, a simulated phone")
+    sms.add_argument("action", choices=["worker", "outbox", "simulate"],
+                     help="worker: send what is due; outbox: the last SMS (dry-run or sent); "
+                          "simulate: send a text to the local webhook as a phone would")
+    sms.add_argument("text", nargs="?", help="simulate: the text the phone sends")
+    sms.add_argument("--from", dest="phone", default="+33600000001", help="simulate: the phone number")
+    sms.add_argument("--limit", type=int, default=20, help="outbox: how many rows (default 20)")
+    renewal = commands.add_parser("renewal", help="record when a person's AME ends: a reminder 2 months before")
+    renewal.add_argument("reference", help="the reference of one of the person's appointments")
+    renewal.add_argument("ends", type=date.fromisoformat, help="the end date, YYYY-MM-DD")
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -49,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         return sms_report.main()
     if args.command in ("slots", "workers", "appointments"):
         return _booking(args)
+    if args.command in ("sms", "renewal"):
+        from bot import sms_cli
+
+        return sms_cli.main(args)
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")

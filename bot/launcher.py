@@ -26,7 +26,7 @@ READY_TIMEOUT_SECONDS = 180
 class Service:
     name: str
     argv: list[str]
-    ready_url: str  # answers 200 once the process serves requests
+    ready_url: str | None  # answers 200 once the process serves requests (None: ready once started)
     shown: str  # what to print once ready
 
 
@@ -40,7 +40,11 @@ def services(cfg: Settings, model: Path) -> list[Service]:
                          "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
                 f"{cfg.rasa_url}/", f"REST chat       {cfg.rasa_url}/webhooks/rest/webhook\n"
                 f"  socket.io       {cfg.rasa_url}/socket.io\n"
+                f"  SMS webhook     {cfg.public_url}/webhooks/twilio/webhook (status: /webhooks/twilio/status)\n"
                 f"  HTTP API        {cfg.rasa_url}/ (token in {cfg.var_dir / 'rasa.token'} or $RASA_TOKEN)"),
+        Service("sms", [python, "-m", "bot", "sms", "worker"], None,
+                "SMS worker      " + ("sending through Twilio" if cfg.twilio.live else
+                                      "dry run, no Twilio account: read the texts with `python -m bot sms outbox`")),
     ]
 
 
@@ -83,7 +87,7 @@ class Launcher:
         pending = list(self.to_start)
         while pending:
             self._check_alive()
-            pending = [s for s in pending if not _ready(s.ready_url)]
+            pending = [s for s in pending if s.ready_url and not _ready(s.ready_url)]
             if pending and time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {READY_TIMEOUT_SECONDS} s: {', '.join(s.name for s in pending)}")
             if pending:

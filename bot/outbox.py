@@ -13,6 +13,8 @@ connection refused). When the answer never came (timeout, killed worker), the ro
 """
 from __future__ import annotations
 
+import os
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -24,11 +26,12 @@ from sqlalchemy.orm import Session
 from bot.models import OutboundSms
 
 PARIS = ZoneInfo("Europe/Paris")
-# French practice for application-to-person SMS: 8:00-20:00, Monday to Saturday.
-QUIET_START, QUIET_END = time(8, 0), time(20, 0)
-SENDING_DAYS = range(0, 6)  # Monday..Saturday
+# French practice for application-to-person SMS: 8:00-20:00, Monday to Saturday (Paris time).
+DEFAULT_WINDOW = "Mon-Sat 08:00-20:00"
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REPLY_VALIDITY = timedelta(hours=1)  # an answer that cannot leave within the hour is pointless
-CLAIM_STALE_AFTER = timedelta(minutes=2)  # claimed but never sent: the worker died before sending
+# Claimed but never sent after this long: its worker died before sending → pending again.
+CLAIM_STALE_AFTER = timedelta(seconds=float(os.environ.get("PASS_SMS_CLAIM_STALE_SECONDS", "120")))
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
@@ -45,20 +48,38 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone
 
 
+@dataclass(frozen=True)
+class Window:
+    days: frozenset[int]  # 0 = Monday
+    start: time
+    end: time
+
+
+def window(spec: str | None = None) -> Window:
+    """When reminders may go: PASS_SMS_WINDOW, e.g. "Mon-Sat 08:00-20:00" (the default)."""
+    spec = spec or os.environ.get("PASS_SMS_WINDOW") or DEFAULT_WINDOW
+    match = re.fullmatch(r"(\w{3})-(\w{3}) (\d\d):(\d\d)-(\d\d):(\d\d)", spec.strip())
+    if not match or match[1] not in DAYS or match[2] not in DAYS:
+        raise ValueError(f"PASS_SMS_WINDOW: {spec!r} is not like {DEFAULT_WINDOW!r}")
+    first, last = DAYS.index(match[1]), DAYS.index(match[2])
+    end = time.max if match[5] == "24" else time(int(match[5]), int(match[6]))
+    return Window(frozenset(range(first, last + 1)), time(int(match[3]), int(match[4])), end)
+
+
 def sending_allowed(moment: datetime) -> bool:
-    local = aware(moment).astimezone(PARIS)
-    return local.weekday() in SENDING_DAYS and QUIET_START <= local.time() < QUIET_END
+    allowed, local = window(), aware(moment).astimezone(PARIS)
+    return local.weekday() in allowed.days and allowed.start <= local.time() < allowed.end
 
 
 def next_allowed(moment: datetime) -> datetime:
     """The first moment at or after `moment` when an SMS may be sent."""
-    local = aware(moment).astimezone(PARIS)
+    allowed, local = window(), aware(moment).astimezone(PARIS)
     for day in range(8):
         candidate_day = (local + timedelta(days=day)).date()
-        if candidate_day.weekday() not in SENDING_DAYS:
+        if candidate_day.weekday() not in allowed.days:
             continue
-        opening = datetime.combine(candidate_day, QUIET_START, PARIS)
-        closing = datetime.combine(candidate_day, QUIET_END, PARIS)
+        opening = datetime.combine(candidate_day, allowed.start, PARIS)
+        closing = datetime.combine(candidate_day, allowed.end, PARIS)
         if day == 0 and local >= closing:
             continue
         return max(opening, local).astimezone(timezone.utc) if day == 0 else opening.astimezone(timezone.utc)
@@ -67,20 +88,20 @@ def next_allowed(moment: datetime) -> datetime:
 
 def last_allowed_before(moment: datetime) -> datetime | None:
     """The latest moment before `moment` when an SMS may be sent (within the week before)."""
-    local = aware(moment).astimezone(PARIS)
+    allowed, local = window(), aware(moment).astimezone(PARIS)
     for day in range(8):
         candidate_day = (local - timedelta(days=day)).date()
-        if candidate_day.weekday() not in SENDING_DAYS:
+        if candidate_day.weekday() not in allowed.days:
             continue
-        closing = datetime.combine(candidate_day, QUIET_END, PARIS) - timedelta(minutes=1)
-        opening = datetime.combine(candidate_day, QUIET_START, PARIS)
+        closing = datetime.combine(candidate_day, allowed.end, PARIS) - timedelta(minutes=1)
+        opening = datetime.combine(candidate_day, allowed.start, PARIS)
         latest = min(closing, local)
         if latest >= opening:
             return latest.astimezone(timezone.utc)
     return None
 
 
-def schedule_time(due: datetime, valid_until: datetime) -> datetime | None:
+def schedule_time(due: datetime, valid_until: datetime, now: datetime) -> datetime | None:
     """When to send something due at `due` that is useless after `valid_until`: at `due` if
     allowed, else the next allowed moment, else the last allowed moment before `due` (a reminder
     for a Monday 9:00 appointment goes on Saturday rather than too late); None if none fits."""
@@ -88,17 +109,18 @@ def schedule_time(due: datetime, valid_until: datetime) -> datetime | None:
     if later < valid_until:
         return later
     earlier = last_allowed_before(due)
-    return earlier if earlier is not None and earlier > utcnow() - timedelta(minutes=1) else None
+    return earlier if earlier is not None and earlier > now else None
 
 
 def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def enqueue_reply(session: Session, person_id: int, body: str, now: datetime | None = None) -> OutboundSms:
+def enqueue_reply(session: Session, person_id: int, body: str, kind: str = "reply",
+                  now: datetime | None = None) -> OutboundSms:
     """An answer in a conversation: goes at once, whatever the hour (the person just wrote)."""
     now = now or utcnow()
-    row = OutboundSms(person_id=person_id, kind="reply", body=body, status="pending", due_at=now,
+    row = OutboundSms(person_id=person_id, kind=kind, body=body, status="pending", due_at=now,
                       valid_until=now + REPLY_VALIDITY, quiet_hours=False, attempts=0)
     session.add(row)
     session.flush()
@@ -122,7 +144,6 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 20, row_id:
         .values(status="claimed", claimed_by=token, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
     return list(session.execute(
         select(OutboundSms.id).where(OutboundSms.claimed_by == token, OutboundSms.status == "claimed")
         .order_by(OutboundSms.due_at, OutboundSms.id)

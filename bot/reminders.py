@@ -61,7 +61,7 @@ def schedule_for_appointment(session: Session, appointment: Appointment, now: da
         due = start - offset
         if due <= now:
             continue
-        when = outbox.schedule_time(due, valid_until)
+        when = outbox.schedule_time(due, valid_until, now)
         if when is None or when <= now:
             continue
         row = OutboundSms(person_id=appointment.person_id, appointment_id=appointment.id,
@@ -76,7 +76,7 @@ def schedule_for_appointment(session: Session, appointment: Appointment, now: da
 def _invitation(session: Session, person_id: int, kind: str, day: date) -> OutboundSms | None:
     """One pending invitation of a kind per person: a new date replaces the old one."""
     local = datetime.combine(day, INVITATION_HOUR, outbox.PARIS).astimezone(timezone.utc)
-    when = outbox.schedule_time(local, local + INVITATION_VALIDITY)
+    when = outbox.schedule_time(local, local + INVITATION_VALIDITY, outbox.utcnow())
     existing = session.execute(
         select(OutboundSms).where(OutboundSms.person_id == person_id, OutboundSms.kind == kind,
                                   OutboundSms.status.in_(outbox.OPEN_STATUSES))

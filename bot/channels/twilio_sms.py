@@ -1,0 +1,195 @@
+"""Twilio SMS / WhatsApp gateway: `POST /webhooks/twilio/webhook` (incoming messages) and
+`POST /webhooks/twilio/status` (delivery reports), replacing Rasa's stock Twilio channel.
+
+What the stock channel gets wrong and this one does (rasa-3.6-facts.md §1):
+- every request must carry a valid `X-Twilio-Signature` for the configured public URL
+  (PASS_PUBLIC_URL, so a TLS proxy in front changes nothing), else 403 and the bot never sees it;
+- each `MessageSid` is processed once (a row in `inbound_message`), so Twilio's retries are
+  acknowledged and dropped;
+- Twilio gets an empty TwiML answer at once; the turn runs in the background, one at a time per
+  person, so their messages are answered in order;
+- an empty or photo-only message gets a polite answer instead of an HTTP 500;
+- the texts of a turn are joined into as few SMS as possible (bot.sms.join_turn), choices are
+  numbered lines (the NLG renders for SMS), and sending goes through the outbox and a thread,
+  never blocking the server;
+- the Rasa conversation id is a keyed hash of the number; the number itself is kept only
+  encrypted, to send (bot.people.set_phone);
+- STOP / ARRET stop every SMS (confirmed once), START resumes (bot.people.stop_sms).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import unicodedata
+from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import IntegrityError
+from twilio.request_validator import RequestValidator
+
+from bot import language_detection, outbox, people, phones, settings
+from bot.channels.rest import RestInput
+from bot.database import session_scope
+from bot.models import InboundMessage
+from bot.rendering import SMS, render
+from bot.sms import join_turn
+from bot.sms_transport import transport_for
+from bot.sms_worker import Worker
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+MAX_TEXT_LENGTH = 2000
+# Whole-message keywords, compared without accents or case. CANCEL is not one: here it
+# cancels an appointment (so it must not be an opt-out keyword in the Twilio console either).
+STOP_WORDS = {"STOP", "ARRET", "STOPALL", "UNSUBSCRIBE", "DESABONNER"}
+START_WORDS = {"START", "UNSTOP", "DEMARRER"}
+
+
+def keyword(text: str) -> str | None:
+    """'stop', 'start' or None for a message such as 'Arrêt.' or ' start '."""
+    plain = unicodedata.normalize("NFD", text.strip().strip(".!").upper())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return "stop" if plain in STOP_WORDS else "start" if plain in START_WORDS else None
+
+
+class TwilioInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"  # bot.rendering renders for SMS on this channel
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TwilioInput":
+        return cls()  # everything comes from bot.settings (environment), secrets included
+
+    def __init__(self) -> None:
+        self.cfg = settings.load()
+        self.validator = RequestValidator(self.cfg.twilio.auth_token)
+        self.worker = Worker(self.cfg, transport_for(self.cfg))
+        self.locks: dict[str, asyncio.Lock] = {}
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("pass_twilio_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            form = self._signed_form(request)
+            if form is None:
+                return response.text("invalid signature", status=403)
+            sid, address = form.get("MessageSid") or form.get("SmsSid"), phones.parse(form.get("From"))
+            if not sid or address is None:
+                return response.text("MessageSid and a valid From are required", status=400)
+            if not await asyncio.to_thread(self._first_time, sid):
+                return _twiml()  # a retry of a message already taken: acknowledged, not processed
+            text = (form.get("Body") or "").strip()[:MAX_TEXT_LENGTH]
+            request.app.add_task(self._turn(request, on_new_message, address, text))
+            return _twiml()
+
+        @webhook.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            form = self._signed_form(request)
+            if form is None:
+                return response.text("invalid signature", status=403)
+            sid, state = form.get("MessageSid"), form.get("MessageStatus")
+            if not sid or not state:
+                return response.text("MessageSid and MessageStatus are required", status=400)
+            await asyncio.to_thread(self._record_status, sid, state, form.get("ErrorCode"))
+            return response.empty()
+
+        return webhook
+
+    def _signed_form(self, request: Request) -> dict[str, str] | None:
+        """The form fields if Twilio signed them for our public URL, else None. The body is parsed
+        here with blank values kept: Twilio signs `Body=` too (Sanic's form drops it)."""
+        signature = request.headers.get("X-Twilio-Signature")
+        if not signature or not request.content_type.startswith("application/x-www-form-urlencoded"):
+            return None
+        try:
+            fields = parse_qs(request.body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError:
+            return None
+        form = {name: values[0] for name, values in fields.items()}
+        url = self.cfg.public_url + request.path + (f"?{request.query_string}" if request.query_string else "")
+        return form if self.validator.validate(url, form, signature) else None
+
+    def _first_time(self, sid: str) -> bool:
+        try:
+            with session_scope(self.cfg.database_url) as session:
+                session.add(InboundMessage(sid=sid))
+        except IntegrityError:
+            return False
+        return True
+
+    def _record_status(self, sid: str, state: str, error: str | None) -> None:
+        with session_scope(self.cfg.database_url) as session:
+            outbox.record_status(session, sid, state, error)
+
+    # --- one turn, in the background ---------------------------------------------------------
+
+    async def _turn(self, request: Request, on_new_message, address: phones.Address, text: str) -> None:
+        sender = people.sms_sender_id(address, self.cfg.hash_key)
+        lock = self.locks.setdefault(sender, asyncio.Lock())
+        try:
+            async with lock:  # this person's messages, one after the other, in order
+                await self._answer(request, on_new_message, sender, address, text)
+        except Exception:
+            logger.exception("an SMS turn failed")  # no text, no number in the log
+        finally:
+            if not lock.locked():
+                self.locks.pop(sender, None)
+
+    async def _answer(self, request: Request, on_new_message, sender: str, address: phones.Address, text: str) -> None:
+        key = people.person_key(sender, self.cfg.hash_key)
+        word = keyword(text)
+        person_id, language, stopped, changed = await asyncio.to_thread(self._contact, key, address, word)
+        if word == "stop":
+            if changed:  # confirmed once
+                await self._send(person_id, [render("utter_opt_out", language, SMS).text], kind="opt_out")
+            return
+        if word == "start" and changed:
+            await self._send(person_id, [render("sms_started", language, SMS).text])
+            return
+        if stopped:
+            return  # they asked for no SMS: nothing goes out until START
+        if not text:  # a photo, a voice note, an empty message
+            await self._send(person_id, [render("sms_media_only", language, SMS).text])
+            return
+        text = await RestInput._numbered_reply_payload(request, sender, text) or text
+        detection = language_detection.detect(text)
+        if detection.unsupported and await RestInput._understood(request, text):
+            detection = language_detection.Detection()
+        text, metadata = language_detection.annotate(text, {"render": SMS}, detection)
+        collector = CollectingOutputChannel()
+        await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+        await self._send(person_id, [m["text"] for m in collector.messages if m.get("text")])
+
+    def _contact(self, key: str, address: phones.Address, word: str | None) -> tuple[int, str, bool, bool]:
+        """Record the number (encrypted) and a STOP/START; the person's id, language, whether
+        SMS are stopped, and whether this keyword changed that."""
+        with session_scope(self.cfg.database_url) as session:
+            person = people.set_phone(session, key, address, self.cfg.hash_key, self.cfg.data_key)
+            changed = (people.stop_sms(session, key) if word == "stop"
+                       else people.resume_sms(session, key) if word == "start" else False)
+            return person.id, person.language or "fr", person.sms_opted_out_at is not None, changed
+
+    async def _send(self, person_id: int, texts: list[str], kind: str = "reply") -> None:
+        def enqueue() -> list[int]:
+            with session_scope(self.cfg.database_url) as session:
+                return [outbox.enqueue_reply(session, person_id, body, kind).id for body in join_turn(texts)]
+
+        for row_id in await asyncio.to_thread(enqueue):
+            await asyncio.to_thread(self.worker.send_now, row_id)
+
+
+def _twiml() -> HTTPResponse:
+    return response.text(EMPTY_TWIML, content_type="text/xml")

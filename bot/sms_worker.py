@@ -1,0 +1,151 @@
+"""The SMS worker (`python -m bot sms worker`, started by `make run`): sends what the outbox
+holds when it is due, settles sends whose answer never came, purges old message ids.
+
+Several workers may run: each row is claimed by one (bot.outbox.claim). A worker killed at any
+point loses nothing and sends nothing twice: a claimed row it never sent is released, a row it
+was sending is settled against Twilio's list of messages before anything is resent.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import delete, select, update
+
+from bot import outbox, people, reminders, settings
+from bot.database import session_scope
+from bot.models import InboundMessage, OutboundSms, Person
+from bot.sms import segments
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = float(os.environ.get("PASS_SMS_POLL_SECONDS", "2"))
+# A send with no answer is settled after this long (longer than the HTTP timeout).
+RECONCILE_AFTER = timedelta(seconds=float(os.environ.get("PASS_SMS_RECONCILE_AFTER_SECONDS", "60")))
+INBOUND_IDS_KEPT = timedelta(days=3)  # Twilio retries within minutes; a few days is plenty
+
+
+class Worker:
+    def __init__(self, cfg: settings.Settings, transport, name: str | None = None,
+                 clock: Callable[[], datetime] = outbox.utcnow) -> None:
+        self.cfg = cfg
+        self.transport = transport
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.clock = clock  # tests pass a fixed time (quiet hours, validity)
+
+    def run_once(self) -> int:
+        """One round; returns how many rows it handled."""
+        now = self.clock()
+        with session_scope(self.cfg.database_url) as session:
+            outbox.release_stale_claims(session, now)
+            session.execute(delete(InboundMessage).where(InboundMessage.received_at < now - INBOUND_IDS_KEPT))
+        self.reconcile(now)
+        with session_scope(self.cfg.database_url) as session:
+            claimed = outbox.claim(session, self.name, now)
+        for row_id in claimed:
+            self.deliver(row_id)
+        return len(claimed)
+
+    def send_now(self, row_id: int) -> None:
+        """Send one row at once if nobody has taken it (an answer in a conversation)."""
+        with session_scope(self.cfg.database_url) as session:
+            claimed = outbox.claim(session, self.name, self.clock(), row_id=row_id)
+        for claimed_id in claimed:
+            self.deliver(claimed_id)
+
+    def deliver(self, row_id: int) -> None:
+        now = self.clock()
+        with session_scope(self.cfg.database_url) as session:
+            row = session.get(OutboundSms, row_id)
+            prepared = self._prepare(session, row, now)
+            if prepared is None:
+                return
+            to, body = prepared
+            # Committed before the request: from here on, a crash means "fate unknown".
+            moved = session.execute(
+                update(OutboundSms).where(OutboundSms.id == row_id, OutboundSms.status == "claimed")
+                .values(status="sending", body=body, segments=segments(body), attempts=row.attempts + 1,
+                        claimed_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not moved:  # cancelled (appointment moved) since the claim
+                return
+            valid_until, kind = outbox.aware(row.valid_until), row.kind
+        result = self.transport.send(to, body, valid_until, now)
+        with session_scope(self.cfg.database_url) as session:
+            row = session.get(OutboundSms, row_id)
+            outbox.record_result(row, result, self.clock())
+        logger.info("sms %s %s: %s%s", row_id, kind, result.outcome, f" ({result.error})" if result.error else "")
+
+    def _prepare(self, session, row: OutboundSms, now: datetime) -> tuple[str, str] | None:
+        """Where and what to send, or None after recording why it is not sent now."""
+        if row is None or row.status != "claimed":
+            return None
+        if now > outbox.aware(row.valid_until):
+            row.status = "expired"
+            return None
+        if row.quiet_hours and not outbox.sending_allowed(now):
+            later = outbox.next_allowed(now)
+            row.status, row.claimed_by = ("pending", None) if later < outbox.aware(row.valid_until) else ("expired", None)
+            row.due_at = later
+            return None
+        person = session.get(Person, row.person_id)
+        address = people.phone_of(person, self.cfg.data_key) if person else None
+        if address is None or person.sms_opted_out_at is not None and row.kind != "opt_out":
+            row.status = "skipped"
+            return None
+        return address.twilio, reminders.text_for(session, row, person.language or "fr")
+
+    def reconcile(self, now: datetime) -> None:
+        """Sends that got no answer: Twilio has it → sent; Twilio has not → pending again."""
+        with session_scope(self.cfg.database_url) as session:
+            for row in outbox.to_reconcile(session, now, RECONCILE_AFTER):
+                person = session.get(Person, row.person_id)
+                address = people.phone_of(person, self.cfg.data_key) if person else None
+                if address is None or not row.body:
+                    row.status = "failed"
+                    continue
+                known = set(session.execute(select(OutboundSms.twilio_sid).where(
+                    OutboundSms.person_id == row.person_id, OutboundSms.twilio_sid.is_not(None))).scalars())
+                try:
+                    sid = self.transport.find_sent(address.twilio, row.body, outbox.aware(row.claimed_at), known)
+                except Exception as error:  # Twilio unreachable: ask again next round
+                    logger.warning("sms %s: cannot settle yet (%s)", row.id, type(error).__name__)
+                    continue
+                if sid:
+                    row.status, row.twilio_sid, row.sent_at = "sent", sid, row.claimed_at
+                else:
+                    row.status, row.claimed_by, row.due_at = "pending", None, now
+
+    def run_forever(self) -> None:
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        logger.info("SMS worker %s started (%s)", self.name, type(self.transport).__name__)
+        while not stopping:
+            try:
+                handled = self.run_once()
+            except Exception:  # the database was away: try again, do not die
+                logger.exception("SMS worker round failed")
+                handled = 0
+            if not handled:
+                time.sleep(POLL_SECONDS)
+
+
+def main() -> int:
+    from bot.sms_transport import transport_for
+
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    cfg = settings.load()
+    Worker(cfg, transport_for(cfg)).run_forever()
+    return 0
