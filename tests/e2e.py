@@ -7,14 +7,20 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from bot import people
+from bot import people, phones
 from bot.database import session_scope
 from bot.settings import ROOT
+from tests import fake_twilio
+from tests.fake_twilio import FakeTwilio
+
+OUR_NUMBER = "+33700000000"
+QUIET_AFTER_SECONDS = 1.0  # a turn's SMS are all out when nothing more comes for this long
 
 
 def free_port() -> int:
@@ -36,6 +42,7 @@ class Assistant:
     action_port: int
     token: str
     log: Path
+    twilio: FakeTwilio
 
     @property
     def url(self) -> str:
@@ -51,6 +58,40 @@ class Assistant:
 
     def texts(self, sender: str, text: str, **metadata) -> list[str]:
         return [m.get("text", "") for m in self.say(sender, text, **metadata)]
+
+    @property
+    def sms_webhook(self) -> str:
+        return f"{self.url}/webhooks/twilio/webhook"
+
+    def post_sms(self, phone: str, text: str | None, sid: str | None = None, **extra) -> requests.Response:
+        """Post an incoming SMS to our webhook, signed as Twilio signs it."""
+        params = {"MessageSid": sid or f"SM{uuid.uuid4().hex}", "From": phone, "To": OUR_NUMBER,
+                  "NumMedia": "0", **extra}
+        if text is not None:
+            params["Body"] = text
+        return fake_twilio.post_webhook(self.sms_webhook, params)
+
+    def sms(self, phone: str, text: str | None, **extra) -> list[str]:
+        """Text the assistant from a phone; the SMS it sends back (through the fake Twilio)."""
+        before = len(self.twilio.sent_to(phone))
+        reply = self.post_sms(phone, text, **extra)
+        assert reply.status_code == 200, reply.text
+        return self.wait_for_sms(phone, before)
+
+    def wait_for_sms(self, phone: str, before: int, timeout: float = 30) -> list[str]:
+        deadline, last_change, count = time.monotonic() + timeout, time.monotonic(), before
+        while time.monotonic() < deadline:
+            now_count = len(self.twilio.sent_to(phone))
+            if now_count != count:
+                count, last_change = now_count, time.monotonic()
+            elif count > before and time.monotonic() - last_change > QUIET_AFTER_SECONDS:
+                break
+            time.sleep(0.1)
+        return self.twilio.sent_to(phone)[before:]
+
+    def sms_sender(self, phone: str) -> str:
+        """The Rasa conversation id of a phone (a keyed hash of its number)."""
+        return people.sms_sender_id(phones.parse(phone), (self.var_dir / "hash.key").read_text().strip())
 
     def stored(self, sender: str):
         """What the app database holds for this conversation: person, screenings, request kinds."""
@@ -70,6 +111,7 @@ class Assistant:
 def start(var_dir: Path) -> Assistant:
     rasa_port, action_port = free_port(), free_port()
     token = "test-token"
+    twilio = FakeTwilio().start()
     env = {
         **os.environ,
         "PASS_VAR_DIR": str(var_dir),
@@ -77,13 +119,17 @@ def start(var_dir: Path) -> Assistant:
         "ACTION_PORT": str(action_port),
         "RASA_TOKEN": token,
         "RASA_TELEMETRY_ENABLED": "false",
+        # SMS go through the real twilio client to the fake Twilio, at any hour of the test.
+        "TWILIO_ACCOUNT_SID": fake_twilio.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": fake_twilio.AUTH_TOKEN,
+        "TWILIO_FROM": OUR_NUMBER, "TWILIO_API_BASE_URL": twilio.url,
+        "PASS_SMS_WINDOW": "Mon-Sun 00:00-24:00", "PASS_SMS_POLL_SECONDS": "0.3",
     }
     env.pop("DATABASE_URL", None)
     env.pop("TRACKER_DB", None)
     log = var_dir / "launcher.log"
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
-    assistant = Assistant(process, var_dir, rasa_port, action_port, token, log)
+    assistant = Assistant(process, var_dir, rasa_port, action_port, token, log, twilio)
     deadline = time.monotonic() + 300
     while "The PASS assistant is running" not in log.read_text():
         if process.poll() is not None or time.monotonic() > deadline:
@@ -94,6 +140,7 @@ def start(var_dir: Path) -> Assistant:
 
 
 def stop(assistant: Assistant) -> int:
+    assistant.twilio.stop()
     if assistant.process.poll() is None:
         assistant.process.send_signal(signal.SIGINT)
     try:
