@@ -62,18 +62,19 @@ def _simulate(phone: str, text: str | None) -> int:
     if reply.status_code != 200:
         print(f"error: the webhook answered {reply.status_code}", file=sys.stderr)
         return 1
-    deadline = time.monotonic() + 30
+    deadline, seen, quiet_since = time.monotonic() + 30, [], time.monotonic()
+    key = people.person_key(people.sms_sender_id(address, cfg.hash_key), cfg.hash_key)
     while time.monotonic() < deadline:
         with session_scope(cfg.database_url) as session:
-            key = people.person_key(people.sms_sender_id(address, cfg.hash_key), cfg.hash_key)
             person = people.find(session, key)
-            rows = [r for r in outbox.listing(session, 20) if r.id > last and person and r.person_id == person.id
-                    and r.kind == "reply" and r.body]
-            if rows:
-                for row in sorted(rows, key=lambda r: r.id):
-                    print(row.body)
-                return 0
-        time.sleep(0.3)
+            bodies = [r.body for r in sorted(outbox.listing(session, 20), key=lambda r: r.id)
+                      if person and r.id > last and r.person_id == person.id and r.body]
+        if bodies != seen:
+            seen, quiet_since = bodies, time.monotonic()
+        elif seen and time.monotonic() - quiet_since > 1.0:  # the turn's answers are all out
+            print("\n".join(seen))
+            return 0
+        time.sleep(0.2)
     print("no answer within 30 s", file=sys.stderr)
     return 1
 

@@ -9,6 +9,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from bot import outbox, people, phones, reminders, settings
@@ -325,3 +326,31 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(cfg, fa
     for number in numbers:
         assert len(fake.sent_to(number)) == 2, number  # the 2-day and the 1-day reminder, once each
     assert {r.status for r in rows(cfg)} == {"sent"}
+
+
+def test_renewal_reminder_two_months_before_the_end_recorded_by_staff(cfg, fake):
+    reference = book(cfg, person(cfg, "+33612345678", language="pt"), IN_THREE_DAYS)
+    ends = date.today() + timedelta(days=200)
+    recorded = subprocess.run([sys.executable, "-m", "bot", "renewal", reference, ends.isoformat()], cwd=ROOT,
+                              env=os.environ, capture_output=True, text=True, check=True).stdout
+    row, = rows(cfg, kind="renewal")
+    when = outbox.aware(row.due_at).astimezone(outbox.PARIS)
+    assert when.date() == ends - relativedelta(months=2) and when.hour == 10 and when.strftime("%Y-%m-%d") in recorded
+    make_due(cfg)
+    worker(cfg).run_once()
+    text = fake.sent_to("+33612345678")[-1]
+    assert text.startswith("Ola, a sua cobertura de saude termina a") and str(ends.year) in text
+
+
+def test_three_months_invitation_on_the_day_it_is_reached(cfg, fake):
+    who = person(cfg, "+33612345678", language="ro")
+    with session_scope(cfg.database_url) as session:
+        reminders.schedule_three_months(session, who, 2, date.today())
+        reminders.schedule_three_months(session, who, 1, date.today())  # a new answer replaces the old
+    pending = rows(cfg, kind="three_months", status="pending")
+    assert len(pending) == 1
+    assert outbox.aware(pending[0].due_at).astimezone(outbox.PARIS).date() >= date.today() + relativedelta(months=2, days=1)
+    make_due(cfg)
+    worker(cfg).run_once()
+    assert fake.sent_to("+33612345678") == [
+        "Buna ziua, acum puteti cere asigurarea de sanatate. Scrieti RDV ca sa primiti o ora la o asistenta sociala."]

@@ -1,6 +1,9 @@
 """End to end through the SMS gateway: webhooks signed with twilio's RequestValidator scheme,
 answers sent by the real twilio client to the fake Twilio (tests/fake_twilio.py)."""
+import os
 import re
+import subprocess
+import sys
 import sqlite3
 import time
 import uuid
@@ -10,6 +13,7 @@ import pytest
 import requests
 
 from bot.rendering import SMS, render
+from bot.settings import ROOT
 from tests import fake_twilio
 from tests.test_booking_conversation import ANSWERS, open_slots  # noqa: F401  (fixture)
 from tests.test_rights_conversation import SCREENING
@@ -190,3 +194,14 @@ def test_book_by_sms_get_the_reminder_answer_annuler_and_the_slot_is_free_again(
                           (slot_id,)).fetchone() == (0,)  # the slot is free again
         assert db.execute("SELECT status FROM outbound_sms WHERE appointment_id = ? AND kind = 'reminder_1d'",
                           (appointment_id,)).fetchone() == ("cancelled",)
+
+
+def test_a_phone_can_be_played_from_the_command_line(bot):
+    env = {**os.environ, "PASS_VAR_DIR": str(bot.var_dir), "RASA_PORT": str(bot.rasa_port),
+           "TWILIO_ACCOUNT_SID": fake_twilio.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": fake_twilio.AUTH_TOKEN,
+           "TWILIO_FROM": "+33700000000"}
+    env.pop("DATABASE_URL", None)
+    played = subprocess.run([sys.executable, "-m", "bot", "sms", "simulate", "--from", phone(), "hello"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert played.returncode == 0, played.stderr
+    assert "1 Francais" in played.stdout

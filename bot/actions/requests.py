@@ -1,6 +1,7 @@
 """Requests staff must act on: talk to a human, erase my data, stop SMS.
 
-Recorded in the app database for now; the handoff console and the erasure itself come later.
+Recorded in the app database; the handoff console and the erasure itself come later. Stopping
+SMS takes effect at once (bot.people.stop_sms): the SMS worker sends nothing more.
 """
 from __future__ import annotations
 
@@ -54,8 +55,14 @@ class ActionRequestErasure(_RecordRequest):
         return "action_request_erasure"
 
 
-class ActionOptOut(_RecordRequest):
-    kind, response = "sms_stop", "utter_opt_out"
+class ActionOptOut(Action):
+    """"No more SMS" said in words (STOP by SMS is handled by the gateway itself)."""
 
     def name(self) -> str:
         return "action_opt_out"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+        await store.run(lambda session: people.stop_sms(session, key))
+        dispatcher.utter_message(response="utter_opt_out")
+        return []

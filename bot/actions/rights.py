@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import checklist, interview, people
+from bot import checklist, interview, people, reminders
 from bot.actions import store
 from bot.i18n import DEFAULT_LANGUAGE, supported
 
@@ -91,6 +91,11 @@ class ActionRightsOutcome(Action):
         if "HANDOFF" in outcome["rights"]:
             await store.run(lambda session: people.record_request(session, key, "human"))
         _say(dispatcher, checklist.checklist(outcome))
+        months = tracker.get_slot("months_in_france")
+        if "REMIND_AT_3_MONTHS" in outcome["rights"] and months is not None:
+            # The day the 3 months are reached, an SMS invites them to book (if we have a number).
+            await store.run(lambda session: reminders.schedule_three_months(
+                session, people.get_or_create(session, key).id, int(months), date.today()))
         events = [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
                   SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
         if "EMERGENCY" in outcome["rights"]:
