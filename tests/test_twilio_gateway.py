@@ -201,7 +201,7 @@ def test_a_phone_can_be_played_from_the_command_line(bot):
            "TWILIO_ACCOUNT_SID": fake_twilio.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": fake_twilio.AUTH_TOKEN,
            "TWILIO_FROM": "+33700000000"}
     env.pop("DATABASE_URL", None)
-    played = subprocess.run([sys.executable, "-m", "bot", "sms", "simulate", "--from", phone(), "hello"],
+    played = subprocess.run([sys.executable, "-m", "bot", "sms", "simulate", "hello", "--from", phone()],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert played.returncode == 0, played.stderr
     assert "1 Francais" in played.stdout
