@@ -41,6 +41,10 @@ class Settings:
     rasa_token: str
     rasa_port: int
     action_port: int
+    webchat_key: str  # signs the web chat's conversation cookie
+    # Origins (scheme://host[:port]) allowed to post to the web chat; empty: the page's own host.
+    webchat_origins: tuple[str, ...]
+    webchat_messages_per_minute: int
 
     @property
     def action_server_url(self) -> str:
@@ -61,4 +65,7 @@ def load() -> Settings:
         rasa_token=_secret("RASA_TOKEN", "rasa.token"),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        webchat_key=_secret("PASS_WEBCHAT_KEY", "webchat.key"),
+        webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
+        webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
     )
