@@ -85,7 +85,8 @@ def cookie_value(conversation_id: str, key: str) -> str:
 def conversation_from_cookie(value: str | None, key: str) -> str | None:
     """The conversation id of a cookie we issued, or None for anything else."""
     conversation_id, _, signature = (value or "").partition(".")
-    if not conversation_id or not hmac.compare_digest(signature, _signature(conversation_id, key)):
+    expected = _signature(conversation_id, key)
+    if not conversation_id or not hmac.compare_digest(signature.encode(), expected.encode()):
         return None
     return conversation_id
 

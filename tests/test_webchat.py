@@ -27,6 +27,7 @@ def test_a_cookie_we_issued_gives_back_its_conversation():
     lambda c, v: v[:-1] + ("0" if v[-1] != "0" else "1"),  # a signature off by one character
     lambda c, v: webchat.cookie_value(c, "another key"),  # signed with another key
     lambda c, v: "",
+    lambda c, v: v[:-1] + "é",  # not even ASCII
 ])
 def test_a_forged_or_altered_cookie_names_no_conversation(forge):
     conversation = webchat.new_conversation_id()

@@ -141,7 +141,8 @@ class WebChatInput(InputChannel):
         cookie["httponly"] = True
         # Lax, not Strict: the link opened from an SMS or WhatsApp must find the conversation.
         cookie["samesite"] = "Lax"
-        cookie["secure"] = request.scheme == "https"
+        # Behind a proxy that ends TLS the request looks like http: https origins tell.
+        cookie["secure"] = request.scheme == "https" or any(o.startswith("https://") for o in self.origins)
 
     @staticmethod
     async def _language(request: Request, conversation: str) -> str | None:
