@@ -12,8 +12,10 @@ export RASA_TELEMETRY_ENABLED := false
 run: install catalogs
 	$(PY) -m bot run
 
-# The PostgreSQL tests run against a throwaway server (installed from Debian's package if missing).
+# The PostgreSQL tests run against a throwaway server (installed from Debian's package if missing);
+# the browser tests use Debian's Chromium (installed by scripts/chromium.sh if missing).
 test: install catalogs
+	@scripts/chromium.sh >/dev/null
 	@url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
 	  TEST_POSTGRES_URL=$$url $(PY) -m pytest
 

@@ -38,8 +38,8 @@ def services(cfg: Settings, model: Path) -> list[Service]:
         Service("rasa", [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
                          "--port", str(cfg.rasa_port), "--enable-api", "--auth-token", cfg.rasa_token,
                          "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
-                f"{cfg.rasa_url}/", f"REST chat       {cfg.rasa_url}/webhooks/rest/webhook\n"
-                f"  socket.io       {cfg.rasa_url}/socket.io\n"
+                f"{cfg.rasa_url}/", f"web chat        {cfg.rasa_url}/webhooks/webchat/\n"
+                f"  REST chat       {cfg.rasa_url}/webhooks/rest/webhook\n"
                 f"  SMS webhook     {cfg.public_url}/webhooks/twilio/webhook (status: /webhooks/twilio/status)\n"
                 f"  HTTP API        {cfg.rasa_url}/ (token in {cfg.var_dir / 'rasa.token'} or $RASA_TOKEN)"),
         Service("sms", [python, "-m", "bot", "sms", "worker"], None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Iterable
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from bot.screening import ScreeningResult
 # Bump when the consent notice text changes, so we know which text each person agreed to.
 CONSENT_VERSION = "2026-11-v1"
 REQUEST_KINDS = ("human", "interpreter", "erasure", "sms_stop")
+# The association tag of a shared link (?src=medecins-du-monde): a short slug, nothing free-form.
+SOURCE_TAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def person_key(channel_id: str, hash_key: str) -> str:
@@ -81,6 +84,25 @@ def get_or_create(session: Session, key: str) -> Person:
 def set_language(session: Session, key: str, language: str) -> Person:
     person = get_or_create(session, key)
     person.language = language
+    return person
+
+
+def source_tag(value: object) -> str | None:
+    """The association tag as stored (lower case), or None if it is not a short slug."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().lower()
+    return value if SOURCE_TAG.fullmatch(value) else None
+
+
+def set_source(session: Session, key: str, source: str) -> Person:
+    """Note which association's link brought the person, once: the first link counts."""
+    tag = source_tag(source)
+    if tag is None:
+        raise ValueError("an association tag is a short slug: letters, digits, - and _")
+    person = get_or_create(session, key)
+    if person.source is None:
+        person.source = tag
     return person
 
 

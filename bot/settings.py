@@ -44,6 +44,10 @@ class Settings:
     data_key: str  # encrypts phone numbers at rest (bot/crypto.py)
     public_url: str  # how Twilio and browsers reach us: signatures and callbacks are checked against it
     twilio: "TwilioSettings"
+    webchat_key: str  # signs the web chat's conversation cookie
+    # Origins (scheme://host[:port]) allowed to post to the web chat; empty: the page's own host.
+    webchat_origins: tuple[str, ...]
+    webchat_messages_per_minute: int
 
     @property
     def action_server_url(self) -> str:
@@ -96,4 +100,7 @@ def load() -> Settings:
         data_key=_secret("PASS_DATA_KEY", "data.key"),
         public_url=os.environ.get("PASS_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}").rstrip("/"),
         twilio=_twilio(var_dir),
+        webchat_key=_secret("PASS_WEBCHAT_KEY", "webchat.key"),
+        webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
+        webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
     )

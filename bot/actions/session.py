@@ -1,6 +1,7 @@
 """Session start: a person who comes back keeps the language they chose (and is reminded of
-their appointment); a new person whose first message is clearly in one of our languages is
-answered in it (bot.language_detection)."""
+their appointment); a new person is answered in the language their link presets (web chat
+`?lang=`), else in the one their first message is clearly written in (bot.language_detection).
+The association tag of the link (web chat `?src=`) is kept with the person, the first time."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -22,8 +23,12 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        source = people.source_tag(metadata.get("source"))
 
         def known(session):
+            if source:
+                people.set_source(session, key, source)
             person = people.find(session, key)
             if person is None:
                 return None, False
@@ -31,9 +36,9 @@ class ActionSessionStart(Action):
             return person.language, upcoming is not None
 
         events: list[EventType] = [SessionStarted()]
-        metadata = tracker.get_slot("session_started_metadata") or {}
         stored_language, has_appointment = await store.run(known)
-        language = stored_language or supported(metadata.get("detected_language"))
+        language = (stored_language or supported(metadata.get("preset_language"))
+                    or supported(metadata.get("detected_language")))
         if language:
             events.append(SlotSet("language", language))
         if has_appointment:

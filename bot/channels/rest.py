@@ -2,7 +2,7 @@
 
 Differences from the stock channel: a numbered reply ("2") is turned into the payload of the
 second choice of the last menu, so it means exactly what the button means; the language of the
-message is detected (bot.language_detection); malformed requests get a 400 instead of an
+message is detected (both in bot.channels.incoming); malformed requests get a 400 instead of an
 exception; message text never reaches the logs.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import choices, language_detection
+from bot.channels import incoming
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +51,7 @@ class RestInput(InputChannel):
             if metadata is not None and not isinstance(metadata, dict):
                 return response.json({"error": "'metadata' must be an object"}, status=400)
             text = text[:MAX_TEXT_LENGTH]
-            text = await self._numbered_reply_payload(request, sender, text) or text
-            detection = language_detection.detect(text)
-            if detection.unsupported and await self._understood(request, text):
-                detection = language_detection.Detection()
-            text, metadata = language_detection.annotate(text, metadata, detection)
+            text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata)
 
             collector = CollectingOutputChannel()
             await on_new_message(
@@ -64,18 +60,3 @@ class RestInput(InputChannel):
             return response.json(collector.messages)
 
         return webhook
-
-    @staticmethod
-    async def _understood(request: Request, text: str) -> bool:
-        """Whether the model understands a message detected as a language we do not speak."""
-        intent = (await request.app.ctx.agent.parse_message(text))["intent"]
-        return language_detection.understood(intent["name"], intent["confidence"])
-
-    @staticmethod
-    async def _numbered_reply_payload(request: Request, sender: str, text: str) -> str | None:
-        if not choices.NUMBER.match(text):
-            return None
-        tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
-        if tracker is None:
-            return None
-        return choices.resolve(text, choices.last_menu(e.as_dict() for e in tracker.events))

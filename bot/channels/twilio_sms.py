@@ -31,8 +31,8 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 
-from bot import language_detection, outbox, people, phones, settings
-from bot.channels.rest import RestInput
+from bot import outbox, people, phones, settings
+from bot.channels import incoming
 from bot.database import session_scope
 from bot.models import InboundMessage
 from bot.rendering import SMS, render
@@ -164,11 +164,7 @@ class TwilioInput(InputChannel):
         if not text:  # a photo, a voice note, an empty message
             await self._send(person_id, [render("sms_media_only", language, SMS).text])
             return
-        text = await RestInput._numbered_reply_payload(request, sender, text) or text
-        detection = language_detection.detect(text)
-        if detection.unsupported and await RestInput._understood(request, text):
-            detection = language_detection.Detection()
-        text, metadata = language_detection.annotate(text, {"render": SMS}, detection)
+        text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
         await self._send(person_id, [m["text"] for m in collector.messages if m.get("text")])

@@ -1,0 +1,34 @@
+"""What every text channel does to a message before Rasa sees it: a numbered reply ("2") becomes
+the payload of that choice of the last menu, so it means exactly what the button means, and the
+language of the message is detected (bot.language_detection)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.agent import Agent
+
+from bot import choices, language_detection
+
+
+async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
+    """Buttons of the bot's latest menu in this conversation (empty if none is open)."""
+    tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is None:
+        return []
+    return choices.last_menu(e.as_dict() for e in tracker.events)
+
+
+async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
+    """The text and metadata to hand to Rasa for what the person wrote."""
+    if choices.NUMBER.match(text):
+        text = choices.resolve(text, await last_menu(agent, sender)) or text
+    detection = language_detection.detect(text)
+    if detection.unsupported and await _understood(agent, text):
+        detection = language_detection.Detection()
+    return language_detection.annotate(text, metadata, detection)
+
+
+async def _understood(agent: Agent, text: str) -> bool:
+    """Whether the model understands a message detected as a language we do not speak."""
+    intent = (await agent.parse_message(text))["intent"]
+    return language_detection.understood(intent["name"], intent["confidence"])

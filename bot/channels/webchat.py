@@ -1,0 +1,172 @@
+"""Web chat channel: the page at /webhooks/webchat/ and its JSON endpoints, in place of Rasa's
+stock socket.io channel (whose session id is chosen by the browser).
+
+    GET  /webhooks/webchat/?lang=ar&src=assoc   the page; sets the conversation cookie
+    GET  /webhooks/webchat/history              the current session's messages, for a reload
+    POST /webhooks/webchat/message              {"text": …} | {"payload": …} | {"start": true, "lang", "src"}
+
+The conversation is the one named by the signed cookie the server issued, never one named by
+the browser: a missing or altered cookie gets a new conversation on the page and a 403 on the
+endpoints. Posts must come from an allowed origin, and each conversation may send a limited
+number of messages per minute (429). Message text never reaches the logs.
+"""
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import people, settings, webchat
+from bot.channels import incoming
+from bot.i18n import DEFAULT_LANGUAGE, gettext, supported
+
+MAX_TEXT_LENGTH = 2000
+CONTENT_TYPES = {"chat.css": "text/css; charset=utf-8", "chat.js": "text/javascript; charset=utf-8"}
+# Conversations are health data: never cached, never framed, no third party.
+PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+PAGE_HEADERS = {
+    **PRIVATE,
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+}
+
+
+class WebChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "WebChatInput":
+        return cls()  # its settings come from the environment, like every other (bot.settings)
+
+    def __init__(self) -> None:
+        cfg = settings.load()
+        self.key = cfg.webchat_key
+        self.origins = cfg.webchat_origins
+        self.limiter = webchat.RateLimiter(cfg.webchat_messages_per_minute)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        chat = Blueprint("pass_webchat", __name__)
+        base = f"/webhooks/{self.url_prefix()}/"
+
+        @chat.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            conversation = self._conversation(request)
+            language = None
+            if conversation is None:
+                conversation = webchat.new_conversation_id()
+            else:
+                language = await self._language(request, conversation)
+            # A conversation already under way keeps its language; ?lang= presets a new one.
+            language = webchat.page_language(language, request.args.get("lang"),
+                                             accept_language=request.headers.get("accept-language", ""))
+            source = people.source_tag(request.args.get("src"))
+            reply = response.html(webchat.page(base, language, source), headers=PAGE_HEADERS)
+            self._set_cookie(reply, request, conversation)
+            return reply
+
+        @chat.route("/chat.css", methods=["GET"])
+        async def css(request: Request) -> HTTPResponse:
+            return self._asset(request, "chat.css")
+
+        @chat.route("/chat.js", methods=["GET"])
+        async def js(request: Request) -> HTTPResponse:
+            return self._asset(request, "chat.js")
+
+        @chat.route("/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            conversation = self._conversation(request)
+            if conversation is None:
+                return _json({"error": "no conversation: load the page first"}, status=403)
+            agent = request.app.ctx.agent
+            tracker = await agent.tracker_store.retrieve(webchat.sender_id(conversation))
+            events = [event.as_dict() for event in tracker.events] if tracker else []
+            shown = webchat.history(events, agent.domain.session_config.session_expiration_time)
+            return _json({"messages": shown})
+
+        @chat.route("/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            if not webchat.origin_allowed(request.headers.get("origin"), request.host, self.origins):
+                return _json({"error": "origin not allowed"}, status=403)
+            conversation = self._conversation(request)
+            if conversation is None:
+                return _json({"error": "no conversation: load the page first"}, status=403)
+            sender = webchat.sender_id(conversation)
+            agent = request.app.ctx.agent
+            if not self.limiter.allow(conversation):
+                return await self._refusal(request, conversation, "too_fast", 429)
+            try:
+                body = request.json
+            except Exception:  # sanic raises InvalidUsage on a body that is not JSON
+                body = None
+            if not isinstance(body, dict):
+                return _json({"error": "expected a JSON object"}, status=400)
+
+            if body.get("start") is True:
+                # The opening greeting; the link's language and association go with it.
+                text = "/greet"
+                metadata = {"preset_language": supported(_str(body.get("lang"))),
+                            "source": people.source_tag(body.get("src"))}
+                metadata = {name: value for name, value in metadata.items() if value}
+            elif isinstance(body.get("payload"), str):
+                # A button: only a choice of the menu still open is accepted.
+                if body["payload"] not in [b["payload"] for b in await incoming.last_menu(agent, sender)]:
+                    return await self._refusal(request, conversation, "stale_choice", 409)
+                text, metadata = body["payload"], {}
+            elif isinstance(body.get("text"), str) and body["text"].strip():
+                text, metadata = await incoming.prepare(agent, sender, body["text"][:MAX_TEXT_LENGTH], None)
+            else:
+                return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
+
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            messages = [{"text": m.get("text", ""), "buttons": m.get("buttons") or []} for m in collector.messages]
+            language = await self._language(request, conversation)
+            return _json({"messages": messages, "language": language})
+
+        return chat
+
+    def _conversation(self, request: Request) -> str | None:
+        return webchat.conversation_from_cookie(request.cookies.get(webchat.COOKIE), self.key)
+
+    def _set_cookie(self, reply: HTTPResponse, request: Request, conversation: str) -> None:
+        reply.cookies[webchat.COOKIE] = webchat.cookie_value(conversation, self.key)
+        cookie = reply.cookies[webchat.COOKIE]
+        cookie["path"] = f"/webhooks/{self.url_prefix()}"
+        cookie["max-age"] = webchat.COOKIE_MAX_AGE
+        cookie["httponly"] = True
+        # Lax, not Strict: the link opened from an SMS or WhatsApp must find the conversation.
+        cookie["samesite"] = "Lax"
+        # Behind a proxy that ends TLS the request looks like http: https origins tell.
+        cookie["secure"] = request.scheme == "https" or any(o.startswith("https://") for o in self.origins)
+
+    @staticmethod
+    async def _language(request: Request, conversation: str) -> str | None:
+        tracker = await request.app.ctx.agent.tracker_store.retrieve(webchat.sender_id(conversation))
+        return supported(tracker.get_slot("language")) if tracker else None
+
+    async def _refusal(self, request: Request, conversation: str, text: str, status: int) -> HTTPResponse:
+        """A refusal the page shows as is, in the language of the conversation."""
+        language = await self._language(request, conversation) or DEFAULT_LANGUAGE
+        return _json({"error": text, "text": gettext(webchat.UI_TEXTS[text], language)}, status=status)
+
+    @staticmethod
+    def _asset(request: Request, name: str) -> HTTPResponse:
+        content, version = webchat.asset(name)
+        # The page names the asset with its hash: that URL never changes content.
+        cache = "public, max-age=31536000, immutable" if request.args.get("v") == version else "no-cache"
+        return response.raw(content, content_type=CONTENT_TYPES[name],
+                            headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+
+
+def _json(body: dict, status: int = 200) -> HTTPResponse:
+    # Arabic or Bengali as is: a third of the bytes of \uXXXX escapes on a slow connection.
+    return response.json(body, status=status, headers=PRIVATE, ensure_ascii=False)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,124 @@
+// The web chat: shows the conversation the server keeps and sends what the person writes or
+// chooses. The conversation id is in an HttpOnly cookie set by the server: this script never
+// sees it, and never names a conversation.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const ui = JSON.parse($("ui").textContent);
+  const base = document.body.dataset.base;
+  const log = $("log"), form = $("send"), input = $("text"), typing = $("typing"), problem = $("problem");
+  let busy = false;
+
+  function add(who, text) {
+    const item = document.createElement("p");
+    const speaker = document.createElement("span");
+    item.className = "msg " + who;
+    item.dir = "auto";
+    speaker.className = "sr";
+    speaker.textContent = (who === "bot" ? ui.assistant : ui.you) + " ";
+    item.append(speaker, text);
+    log.append(item);
+    item.scrollIntoView({block: "end"});
+    return item;
+  }
+
+  function addChoices(buttons) {
+    const group = document.createElement("div");
+    group.className = "choices";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", ui.choices);
+    for (const choice of buttons) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dir = "auto";
+      button.disabled = true;
+      button.textContent = choice.title;
+      button.addEventListener("click", () => send({payload: choice.payload}, choice.title, true));
+      group.append(button);
+    }
+    log.append(group);
+    group.scrollIntoView({block: "end"});
+    return group;
+  }
+
+  // Only the latest menu can be answered, as on the server: older choices are greyed out.
+  function open(group) {
+    for (const button of log.querySelectorAll(".choices button")) button.disabled = true;
+    if (group) for (const button of group.children) button.disabled = false;
+  }
+
+  function show(messages) {
+    let menu = null;
+    for (const message of messages) {
+      if (message.from === "user") {
+        add("user", message.text);
+        menu = null;
+        continue;
+      }
+      if (message.text) add("bot", message.text);
+      if (message.buttons && message.buttons.length) menu = addChoices(message.buttons);
+    }
+    open(menu);
+    return menu;
+  }
+
+  function tell(text) {
+    problem.textContent = text || "";
+    problem.hidden = !text;
+  }
+
+  async function send(body, shown, byButton) {
+    if (busy) return;
+    busy = true;
+    tell("");
+    const wasOpen = [...log.querySelectorAll(".choices button:not(:disabled)")];
+    open(null);
+    const mine = shown ? add("user", shown) : null;
+    typing.hidden = false;
+    let menu = null;
+    try {
+      const reply = await fetch(base + "message", {
+        method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+      });
+      const data = await reply.json().catch(() => ({}));
+      if (!reply.ok) throw new Error(data.text || (reply.status === 403 ? ui.expired : ui.offline));
+      if (data.language && data.language !== document.documentElement.lang) {
+        // The person chose another language: the page comes back in it, with the conversation.
+        location.replace(base + "?lang=" + encodeURIComponent(data.language));
+        return;
+      }
+      menu = show(data.messages);
+    } catch (error) {
+      if (mine) mine.remove();
+      for (const button of wasOpen) button.disabled = false;
+      if (body.text) input.value = body.text;
+      tell(error instanceof TypeError ? ui.offline : error.message);
+    } finally {
+      typing.hidden = true;
+      busy = false;
+    }
+    // Keyboard users go on from where the next answer is: the new choices, or the text box.
+    if (byButton && menu) menu.firstChild.focus();
+    else if (byButton || document.activeElement === document.body) input.focus();
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || busy) return;
+    input.value = "";
+    send({text}, text, false);
+  });
+
+  (async () => {
+    try {
+      const reply = await fetch(base + "history");
+      if (!reply.ok) throw new Error(reply.status === 403 ? ui.expired : ui.offline);
+      const past = (await reply.json()).messages;
+      if (past.length) show(past);
+      else send({start: true, lang: document.documentElement.lang, src: document.body.dataset.src}, null, false);
+    } catch (error) {
+      tell(error instanceof TypeError ? ui.offline : error.message);
+    }
+  })();
+})();

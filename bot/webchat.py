@@ -1,0 +1,189 @@
+"""The web chat: its page, its conversation cookie, its rate limit and the history shown on a
+reload. Plain Python; the Rasa channel (bot/channels/webchat.py) only wires it to HTTP.
+
+The conversation id is made here, on the server, and only travels in a signed cookie: the
+browser never names a conversation, so it cannot read or write anyone else's.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.i18n import DEFAULT_LANGUAGE, N_, gettext, supported
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+ASSETS = ("chat.css", "chat.js")
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+COOKIE = "pass_chat"
+COOKIE_MAX_AGE = 30 * 24 * 3600  # a person who comes back within a month is recognised
+SENDER_PREFIX = "web-"
+
+# Every text of the page itself (the assistant's own texts are in bot/responses.py).
+UI_TEXTS = {
+    "title": N_("Health assistant of Saint-Denis"),
+    "log": N_("Conversation with the assistant"),
+    "you": N_("You:"),
+    "assistant": N_("Assistant:"),
+    "choices": N_("Choose an answer"),
+    "input": N_("Your message"),
+    "placeholder": N_("Write your message here"),
+    "send": N_("Send"),
+    "typing": N_("The assistant is writing…"),
+    "offline": N_("The message was not sent. Check your connection and try again."),
+    "expired": N_("This conversation has ended. Reload the page to start again."),
+    "too_fast": N_("You are sending messages too fast. Please wait one minute, then try again."),
+    "stale_choice": N_("This choice is no longer open. Please answer the last question."),
+    "no_script": N_("This chat needs JavaScript. Please turn it on in your browser."),
+}
+
+
+# The texts the page's script needs (the others are in the HTML).
+SCRIPT_TEXTS = ("you", "assistant", "choices", "offline", "expired")
+
+
+def ui_texts(language: str) -> dict[str, str]:
+    return {name: gettext(msgid, language) for name, msgid in UI_TEXTS.items()}
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def page_language(*candidates: str | None, accept_language: str = "") -> str:
+    """The first supported language among the candidates (conversation, ?lang=), else the
+    browser's preferred one we speak (browsers list them best first), else French."""
+    preferred = [part.split(";")[0] for part in accept_language.split(",")]
+    for code in (*candidates, *preferred):
+        if language := supported(code):
+            return language
+    return DEFAULT_LANGUAGE
+
+
+# --- The conversation cookie: a random id (192 bits) and its HMAC, nothing else.
+
+def new_conversation_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _signature(conversation_id: str, key: str) -> str:
+    return hmac.new(key.encode(), f"webchat:{conversation_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_value(conversation_id: str, key: str) -> str:
+    return f"{conversation_id}.{_signature(conversation_id, key)}"
+
+
+def conversation_from_cookie(value: str | None, key: str) -> str | None:
+    """The conversation id of a cookie we issued, or None for anything else."""
+    conversation_id, _, signature = (value or "").partition(".")
+    expected = _signature(conversation_id, key)
+    if not conversation_id or not hmac.compare_digest(signature.encode(), expected.encode()):
+        return None
+    return conversation_id
+
+
+def sender_id(conversation_id: str) -> str:
+    """The Rasa conversation (and person key) behind a web chat conversation."""
+    return SENDER_PREFIX + conversation_id
+
+
+def origin_allowed(origin: str | None, host: str, allowed: Iterable[str]) -> bool:
+    """A browser names the page that posts (Origin). Without a list, only pages served by this
+    host may post; a proxy may end TLS, so the scheme is not compared then. No Origin: not a
+    browser, which could not carry someone else's cookie anyway."""
+    if origin is None:
+        return True
+    allowed = tuple(allowed)
+    if allowed:
+        return origin.rstrip("/") in allowed
+    return urlsplit(origin).netloc == host
+
+
+class RateLimiter:
+    """At most `per_minute` messages per conversation in any 60 seconds (in this process)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self.recent: dict[str, deque[float]] = {}
+
+    def allow(self, conversation_id: str) -> bool:
+        now = self.clock()
+        if len(self.recent) > 10_000:  # forget conversations quiet for a minute
+            self.recent = {c: times for c, times in self.recent.items() if times and now - times[-1] < 60}
+        times = self.recent.setdefault(conversation_id, deque())
+        while times and now - times[0] >= 60:
+            times.popleft()
+        if len(times) >= self.per_minute:
+            return False
+        times.append(now)
+        return True
+
+
+def history(events: Iterable[Mapping], expiration_minutes: float, now: float | None = None) -> list[dict]:
+    """What the page shows again on a reload: the messages of the current session, oldest
+    first. A choice is shown as its title, as it was when clicked; messages the person did not
+    write (the opening greeting payload) are left out. Nothing once the session has expired:
+    the next person on a shared phone must not read it."""
+    events = list(events)
+    last_user = [e["timestamp"] for e in events if e.get("event") == "user"]
+    now = time.time() if now is None else now
+    if last_user and expiration_minutes and (now - last_user[-1]) / 60 > expiration_minutes:
+        return []
+    shown: list[dict] = []
+    buttons: list[Mapping] = []
+    for event in events:
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            shown.append({"from": "bot", "text": event.get("text") or "", "buttons": list(buttons)})
+        elif event.get("event") == "user":
+            text = event.get("text") or ""
+            titles = [b["title"] for b in buttons if b.get("payload") == text]
+            if titles:
+                shown.append({"from": "user", "text": titles[0]})
+            elif not text.startswith("/"):
+                shown.append({"from": "user", "text": text})
+            buttons = []
+    return shown
+
+
+# --- The page.
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(WEB_DIR), autoescape=select_autoescape(["html"]))
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}  # Arabic stays 2 bytes a letter
+    return env
+
+
+@lru_cache(maxsize=None)
+def asset(name: str) -> tuple[bytes, str]:
+    """An asset's bytes and a short hash of them, so its URL changes when it does and
+    browsers may keep it for long (one download on a slow connection)."""
+    if name not in ASSETS:
+        raise KeyError(name)
+    content = (WEB_DIR / name).read_bytes()
+    return content, hashlib.sha256(content).hexdigest()[:12]
+
+
+def page(base: str, language: str, source: str | None) -> str:
+    """The page at `base` (its URL path, ending in /), in `language`."""
+    ui = ui_texts(language)
+    return _templates().get_template("chat.html").render(
+        base=base,
+        lang=language,
+        dir=direction(language),
+        ui=ui,
+        script_texts={name: ui[name] for name in SCRIPT_TEXTS},
+        source=source or "",
+        versions={name: asset(name)[1] for name in ASSETS},
+    )
