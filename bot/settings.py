@@ -41,6 +41,8 @@ class Settings:
     rasa_token: str
     rasa_port: int
     action_port: int
+    public_url: str  # where people reach the Rasa server from outside (links on posters)
+    sms_number: str | None  # the number people text; None until the PASS has one
 
     @property
     def action_server_url(self) -> str:
@@ -61,4 +63,6 @@ def load() -> Settings:
         rasa_token=_secret("RASA_TOKEN", "rasa.token"),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        public_url=os.environ.get("PASS_PUBLIC_URL", "http://127.0.0.1:5005").rstrip("/"),
+        sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
     )
