@@ -71,8 +71,8 @@ def display_number(number: str) -> str:
         return number
     if not phonenumbers.is_valid_number(parsed):
         return number
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 33 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(parsed, fmt)
+    french = parsed.country_code == 33
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL if french else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _block(language: str, sms_number: str | None) -> Block:
@@ -133,7 +133,10 @@ def print_page(html: str, output: Path, fmt: str) -> Path:
         else:
             width, height = A4_CSS_PIXELS
             command += ["--hide-scrollbars", f"--window-size={width},{height}", f"--force-device-scale-factor={PNG_SCALE}", f"--screenshot={output}"]
-        result = subprocess.run(command + [page.as_uri()], capture_output=True, text=True, timeout=CHROMIUM_TIMEOUT_S)
+        try:
+            result = subprocess.run(command + [page.as_uri()], capture_output=True, text=True, timeout=CHROMIUM_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise KitError(f"Chromium did not finish printing within {CHROMIUM_TIMEOUT_S} s") from None
     if not output.exists() or output.stat().st_size == 0:
         raise KitError(f"Chromium did not write {output} (exit {result.returncode}): {result.stderr.strip()[-500:]}")
     return output
