@@ -5,9 +5,12 @@ import argparse
 import json
 import sys
 from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from bot import database, launcher, settings, training
+from bot import database, kit, launcher, settings, training
 from bot.booking.appointments import STATUSES as APPOINTMENT_STATUSES
+from bot.i18n import SUPPORTED_LANGUAGES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     renewal = commands.add_parser("renewal", help="record when a person's AME ends: a reminder 2 months before")
     renewal.add_argument("reference", help="the reference of one of the person's appointments")
     renewal.add_argument("ends", type=date.fromisoformat, help="the end date, YYYY-MM-DD")
+    poster = commands.add_parser("kit", help="a printable poster for an association: QR code to the web chat in a language")
+    poster.add_argument("--src", required=True, type=_source, help="the association's tag in the link, e.g. mdm (a-z, 0-9, -)")
+    poster.add_argument("--lang", required=True, choices=SUPPORTED_LANGUAGES, help="the language the web chat opens in")
+    poster.add_argument("--format", choices=kit.FORMATS, default="pdf", help="default pdf")
+    poster.add_argument("--output", type=Path, help="default var/kit/poster-<src>-<lang>.<format>")
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -63,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot import sms_cli
 
         return sms_cli.main(args)
+    if args.command == "kit":
+        return _kit(args)
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")
@@ -107,6 +117,29 @@ def _booking(args: argparse.Namespace) -> int:
             for appointment in appointments.listing(session, args.status):
                 row = appointments.as_json(appointment)
                 print(f"{row['reference']}  {row['start']}  {row['site']:10}  {row['status']:9}  {row['language']}")
+    return 0
+
+
+def _source(text: str) -> str:
+    if not kit.SOURCE_PATTERN.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a short tag: 1 to 40 of a-z, 0-9 and -, not starting with -")
+    return text
+
+
+def _kit(args: argparse.Namespace) -> int:
+    config = settings.load()
+    if not config.sms_number:
+        print("warning: PASS_SMS_NUMBER is not set: the poster has no SMS line", file=sys.stderr)
+    if urlsplit(config.public_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: the QR code points to {config.public_url}, which works on this machine only: "
+              "set PASS_PUBLIC_URL to the public address", file=sys.stderr)
+    output = args.output or config.var_dir / "kit" / f"poster-{args.src}-{args.lang}.{args.format}"
+    try:
+        kit.make_poster(args.lang, args.src, args.format, output, config.public_url, config.sms_number)
+    except kit.KitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(output)
     return 0
 
 

@@ -48,6 +48,7 @@ class Settings:
     # Origins (scheme://host[:port]) allowed to post to the web chat; empty: the page's own host.
     webchat_origins: tuple[str, ...]
     webchat_messages_per_minute: int
+    sms_number: str | None  # the number people text, shown on posters; None until the PASS has one
 
     @property
     def action_server_url(self) -> str:
@@ -103,4 +104,5 @@ def load() -> Settings:
         webchat_key=_secret("PASS_WEBCHAT_KEY", "webchat.key"),
         webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
         webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
+        sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
     )
