@@ -1,7 +1,9 @@
-"""Numbered replies: "2" on a basic phone means the second choice of the last menu shown."""
+"""Numbered replies: "2" on a basic phone means the second choice of the last menu shown; and
+words naming one of the offered times ("mardi 14h", "monday 9:30") pick that time."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterable, Mapping, Sequence
 
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -33,3 +35,57 @@ def last_menu(events: Iterable[Mapping]) -> list[Mapping[str, str]]:
             if buttons:
                 return list(buttons)
     return []
+
+
+SLOT_PAYLOAD = "/choose_slot"
+# "14h", "14 h 30", "9:30", "09.30", "14h00": an hour and maybe minutes.
+TIME = re.compile(r"\b(\d{1,2})\s*(?:h|:|\.|heures?|hours?)\s*(\d{2})?\b|\b(\d{1,2}):(\d{2})\b")
+
+
+# "mardi, je ne peux pas": a time named to refuse it is not a choice (words as _plain makes them).
+NEGATIONS = {"pas", "not", "no", "non", "nu", "nao", "cannot", "cant", "لا", "না", "نه", "نمی"}
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, every digit as an ASCII digit (Arabic and Bengali digits too)."""
+    out = []
+    for char in unicodedata.normalize("NFD", text.lower()):
+        if unicodedata.combining(char):
+            continue
+        digit = unicodedata.decimal(char, None)
+        out.append(str(digit) if digit is not None else char)
+    return "".join(out)
+
+
+def _times(text: str) -> set[str]:
+    found = set()
+    for match in TIME.finditer(text):
+        hour, minute = (match[1], match[2]) if match[1] else (match[3], match[4])
+        if int(hour) < 24:
+            found.add(f"{int(hour):02d}:{minute or '00'}")
+    return found
+
+
+def resolve_slot_words(text: str | None, buttons: Sequence[Mapping[str, str]]) -> str | None:
+    """The offered time a message names in words, if exactly one fits best. The buttons' titles
+    are the times as the person saw them ("mardi 8 décembre 14:30"), so their words (a weekday,
+    a month) and their hour are compared with the message's; ambiguous or unrelated → None."""
+    offered = [b for b in buttons if str(b.get("payload", "")).startswith(SLOT_PAYLOAD)]
+    if not text or not offered:
+        return None
+    said = _plain(text)
+    if NEGATIONS & set(re.findall(r"[^\W\d_]+", said)):
+        return None
+    said_times, said_words = _times(said), set(re.findall(r"[^\W\d_]{3,}", said))
+    scores = []
+    for button in offered:
+        title = _plain(str(button.get("title", "")))
+        title_times = set(re.findall(r"\d{2}:\d{2}", title))
+        if said_times and not said_times & title_times:
+            scores.append(0)
+            continue
+        scores.append(len(said_times & title_times) + len(said_words & set(re.findall(r"[^\W\d_]{3,}", title))))
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return offered[scores.index(best)]["payload"]

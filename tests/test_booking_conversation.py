@@ -74,3 +74,12 @@ def test_no_time_now(bot, open_slots):
     sender = "booking-later"
     screen_and_answer(bot, sender)
     assert bot.texts(sender, "non")[-1] == render("utter_no_booking", "fr").text
+
+
+def test_book_by_naming_the_time_in_words(bot, open_slots):
+    sender = "booking-words"
+    offer = screen_and_answer(bot, sender)[-1]
+    title = offer["buttons"][1]["title"]  # e.g. "mercredi 25 novembre 09:30"
+    weekday, hour = title.split()[0], title.split()[-1].replace(":", "h")
+    booked = bot.texts(sender, f"{weekday} à {hour} svp")[-1]
+    assert booked.startswith("Votre rendez-vous") and title in booked

@@ -1,5 +1,6 @@
 import pytest
 
+from bot import choices
 from bot.choices import last_menu, resolve
 
 BUTTONS = [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}]
@@ -31,3 +32,32 @@ def test_the_menu_of_the_last_bot_turn_counts():
 def test_a_menu_already_answered_is_not_reused():
     events = [bot(BUTTONS), {"event": "user", "text": "1"}, bot(None)]
     assert last_menu(events) == []
+
+
+OFFER = [
+    {"title": "lundi 7 décembre 09:00", "payload": '/choose_slot{"slot_id": "1"}'},
+    {"title": "lundi 7 décembre 14:30", "payload": '/choose_slot{"slot_id": "2"}'},
+    {"title": "mardi 8 décembre 09:00", "payload": '/choose_slot{"slot_id": "3"}'},
+    {"title": "Pas maintenant", "payload": "/deny"},
+]
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("mardi", "3"), ("Mardi matin", "3"), ("lundi 14h30", "2"), ("lundi a 9h", "1"), ("14h30", "2"),
+    ("le lundi à 14 h 30 svp", "2"), ("MARDI 9:00", "3"),
+])
+def test_an_offered_time_can_be_named_in_words(text, slot):
+    assert choices.resolve_slot_words(text, OFFER) == OFFER[int(slot) - 1]["payload"]
+
+
+@pytest.mark.parametrize("text", ["lundi", "9h", "mercredi", "16h", "oui", "", "je ne sais pas",
+                                  "mardi je ne peux pas", "not tuesday"])
+def test_ambiguous_or_unrelated_words_pick_nothing(text):
+    assert choices.resolve_slot_words(text, OFFER) is None
+
+
+def test_words_pick_times_in_other_scripts_and_digits():
+    offer = [{"title": "الاثنين ٧ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"1\"}"},
+             {"title": "الثلاثاء ٨ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"2\"}"}]
+    assert choices.resolve_slot_words("الثلاثاء", offer) == offer[1]["payload"]
+    assert choices.resolve_slot_words("not a slot menu", [{"title": "Oui", "payload": "/affirm"}]) is None

@@ -1,6 +1,6 @@
 """What every text channel does to a message before Rasa sees it: a numbered reply ("2") becomes
-the payload of that choice of the last menu, so it means exactly what the button means, and the
-language of the message is detected (bot.language_detection)."""
+the payload of that choice of the last menu, so it means exactly what the button means; words
+naming one of the offered times ("mardi 14h30") pick it; and the language of the message is detected (bot.language_detection)."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +22,8 @@ async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any]
     """The text and metadata to hand to Rasa for what the person wrote."""
     if choices.NUMBER.match(text):
         text = choices.resolve(text, await last_menu(agent, sender)) or text
+    elif choices.TIME.search(text) or len(text) <= 40:  # maybe a time named in words
+        text = choices.resolve_slot_words(text, await last_menu(agent, sender)) or text
     detection = language_detection.detect(text)
     if detection.unsupported and await _understood(agent, text):
         detection = language_detection.Detection()
