@@ -21,7 +21,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def engine(url: str | None = None) -> Engine:
     url = url or settings.load().database_url
     connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
-    eng = create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
+    # hide_parameters: an error message must never quote a stored value (a text, a number).
+    eng = create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True)
     if url.startswith("sqlite"):
         event.listen(eng, "connect", _sqlite_pragmas)
     return eng

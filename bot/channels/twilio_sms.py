@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 import unicodedata
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
@@ -70,7 +71,7 @@ class TwilioInput(InputChannel):
         self.cfg = settings.load()
         self.validator = RequestValidator(self.cfg.twilio.auth_token)
         self.worker = Worker(self.cfg, transport_for(self.cfg))
-        self.locks: dict[str, asyncio.Lock] = {}
+        self.locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per person: lock, turns using it
 
     # --- HTTP ------------------------------------------------------------------------------
 
@@ -138,15 +139,21 @@ class TwilioInput(InputChannel):
 
     async def _turn(self, request: Request, on_new_message, address: phones.Address, text: str) -> None:
         sender = people.sms_sender_id(address, self.cfg.hash_key)
-        lock = self.locks.setdefault(sender, asyncio.Lock())
+        lock, users = self.locks.get(sender, (asyncio.Lock(), 0))
+        self.locks[sender] = (lock, users + 1)
         try:
             async with lock:  # this person's messages, one after the other, in order
                 await self._answer(request, on_new_message, sender, address, text)
-        except Exception:
-            logger.exception("an SMS turn failed")  # no text, no number in the log
+        except Exception as error:
+            # The type and where, not the message: an exception's text may quote what they wrote.
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            logger.error("an SMS turn failed: %s at %s:%s", type(error).__name__, frame.filename, frame.lineno)
         finally:
-            if not lock.locked():
-                self.locks.pop(sender, None)
+            lock, users = self.locks[sender]
+            if users == 1:
+                del self.locks[sender]  # nobody else waiting for this person
+            else:
+                self.locks[sender] = (lock, users - 1)
 
     async def _answer(self, request: Request, on_new_message, sender: str, address: phones.Address, text: str) -> None:
         key = people.person_key(sender, self.cfg.hash_key)
