@@ -1,0 +1,121 @@
+"""Handoff to a social worker, end to end: the real assistant and its console (started by the
+launcher), a person on the REST channel, SMS through the fake Twilio, staff over HTTP."""
+import re
+
+import pytest
+import requests
+
+from bot import webchat
+from bot.console.app import PUBLIC, create_app
+from bot.settings import load
+from tests import e2e
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "a long test password"
+
+
+@pytest.fixture(scope="module")
+def staff(bot):
+    assert bot.create_user("claire").returncode == 0
+    return bot.console_login("claire")
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
+def handoff_link(page: str) -> list[str]:
+    return re.findall(r'href="/handoffs/(\d+)"', page)
+
+
+def tracker(bot, sender):
+    reply = requests.get(f"{bot.url}/conversations/{sender}/tracker", params={"token": bot.token}, timeout=10)
+    return reply.json()
+
+
+def test_what_a_person_writes_while_handed_over_is_kept_for_the_console(bot):
+    sender = "handoff-kept"
+    bot.say(sender, "bonjour")
+    bot.texts(sender, "HUMAIN")
+    assert bot.texts(sender, "j'ai mal au ventre depuis 3 jours") == []
+    events = tracker(bot, sender)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"][-1] == "j'ai mal au ventre depuis 3 jours"
+
+
+def test_every_console_route_refuses_an_anonymous_request(bot):
+    routes = create_app(load()).router.routes
+    checked = 0
+    for route in routes:
+        path = "/" + re.sub(r"<[^>]+>", "1", route.path).lstrip("/")
+        if path in PUBLIC:
+            continue
+        for method in route.methods:
+            reply = requests.request(method, bot.console_url + path, allow_redirects=False, timeout=10)
+            if method == "GET":
+                assert (reply.status_code, reply.headers.get("location")) == (302, "/login"), (method, path)
+            else:
+                assert reply.status_code == 403, (method, path)
+            checked += 1
+    assert checked >= 5
+
+
+def test_a_forged_csrf_token_or_a_wrong_password_is_refused(bot, staff):
+    assert requests.Session().post(f"{bot.console_url}/login", data={"name": "claire", "password": PASSWORD},
+                                   timeout=10).status_code == 403  # no login token
+    with pytest.raises(requests.HTTPError):
+        bot.console_login("claire", "not the password")
+    page = staff.get(f"{bot.console_url}/", timeout=10).text
+    assert staff.post(f"{bot.console_url}/logout", data={"csrf": "forged"}, timeout=10).status_code == 403
+    assert csrf(page)  # still signed in
+    assert staff.get(f"{bot.console_url}/", allow_redirects=False, timeout=10).status_code == 200
+
+
+def test_the_session_cookie_is_httponly_samesite_strict_and_new_at_each_login(bot, staff):
+    first = bot.console_login("claire")
+    second = bot.console_login("claire")
+    assert first.cookies["pass_console"] != second.cookies["pass_console"]
+    cookie = next(c for c in second.cookies if c.name == "pass_console")
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.get_nonstandard_attr("SameSite") == "Strict"
+
+
+def test_a_person_handed_over_is_answered_by_a_social_worker_then_by_the_bot_again(bot, staff):
+    sender = "handoff-rest"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "1")  # Français
+    bot.texts(sender, "je veux parler à quelqu'un")
+    bot.texts(sender, "<script>alert(1)</script> j'ai besoin d'aide")
+
+    inbox = staff.get(f"{bot.console_url}/", timeout=10).text
+    newest = max(handoff_link(inbox), key=int)
+    assert "a demandé une personne" in inbox
+    sheet = staff.get(f"{bot.console_url}/handoffs/{newest}", timeout=10).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; j&#39;ai besoin d&#39;aide" in sheet
+    assert "<script>" not in sheet
+    assert "Fiche de liaison" in sheet and "Pas de repérage enregistré" in sheet
+
+    token = csrf(sheet)
+    assert staff.post(f"{bot.console_url}/handoffs/{newest}/claim", data={"csrf": token}, timeout=10).ok
+    staff.post(f"{bot.console_url}/handoffs/{newest}/reply", data={"csrf": token, "text": "Bonjour, je suis Claire."},
+               timeout=10).raise_for_status()
+    events = tracker(bot, sender)["events"]
+    assert [e["text"] for e in events if e["event"] == "bot"][-1] == "Bonjour, je suis Claire."
+    assert bot.texts(sender, "merci") == []  # still with the social worker
+
+    staff.post(f"{bot.console_url}/handoffs/{newest}/resolve", data={"csrf": token}, timeout=10).raise_for_status()
+    assert newest not in handoff_link(staff.get(f"{bot.console_url}/", timeout=10).text)
+    assert bot.texts(sender, "bonjour")  # the bot answers again
+
+
+def test_a_social_worker_answers_an_sms_person_by_sms(bot, staff):
+    phone = "+33612345678"
+    bot.sms(phone, "bonjour")
+    handed = bot.sms(phone, "HUMAIN")
+    assert any("va vous répondre ici" in text or "will answer you here" in text for text in handed)
+    inbox = staff.get(f"{bot.console_url}/", timeout=10).text
+    newest = max(handoff_link(inbox), key=int)
+    token = csrf(inbox)
+    staff.post(f"{bot.console_url}/handoffs/{newest}/claim", data={"csrf": token}, timeout=10).raise_for_status()
+    before = len(bot.twilio.sent_to(phone))
+    staff.post(f"{bot.console_url}/handoffs/{newest}/reply", data={"csrf": token, "text": "Bonjour, ici Claire."},
+               timeout=10).raise_for_status()
+    assert bot.wait_for_sms(phone, before) == ["Bonjour, ici Claire."]
