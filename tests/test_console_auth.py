@@ -55,3 +55,23 @@ def test_a_person_has_one_open_handoff_at_a_time(db_url):
         assert handoff.inbox(session) == []
         assert [r.status for r in first.person.requests] == ["done"]
         assert handoff.open_handoff(session, "k1", "web-abc", "request_human", "fr", paused=False)[1]
+
+
+def test_users_create_reads_the_password_from_the_environment_never_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot.settings import ROOT
+
+    env = {**os.environ, "PASS_VAR_DIR": str(tmp_path), "PASS_CONSOLE_PASSWORD": "a long enough password"}
+    env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "bot", "users", "create", "--role", "coordinator", "chloe"]
+    created = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0 and "chloe" in created.stdout
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    with_password = subprocess.run(command + ["--password", "x"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert with_password.returncode == 2  # no such option
+    with session_scope(f"sqlite:///{tmp_path / 'pass.db'}") as session:
+        assert auth.authenticate(session, "chloe", "a long enough password").role == "coordinator"

@@ -119,3 +119,42 @@ def test_a_social_worker_answers_an_sms_person_by_sms(bot, staff):
     staff.post(f"{bot.console_url}/handoffs/{newest}/reply", data={"csrf": token, "text": "Bonjour, ici Claire."},
                timeout=10).raise_for_status()
     assert bot.wait_for_sms(phone, before) == ["Bonjour, ici Claire."]
+
+
+def test_the_day_view_lists_a_site_appointments_and_records_attendance_and_rights(bot, staff):
+    from datetime import date, timedelta
+
+    from bot.booking import appointments, slots
+    from bot.database import session_scope
+    from bot.models import Appointment, AuditEntry
+
+    day = date.today() + timedelta(days=(7 - date.today().weekday()) % 7 or 7)  # next Monday
+    with session_scope(f"sqlite:///{bot.var_dir / 'pass.db'}") as session:
+        slots.add_worker(session, "AS console", "cms_2", {0: [("14:00", "14:30")]})
+        while slots.generate(session, day, days=1) == 0:  # a public holiday has no slot
+            day += timedelta(days=7)
+        free = appointments.free_slots(session, datetime_at(day), site="cms_2", limit=1)[0]
+        booked = appointments.book(session, free.id, "ar")
+        reference, appointment_id = booked.reference, booked.id
+
+    view = staff.get(f"{bot.console_url}/appointments", params={"site": "cms_2", "day": day.isoformat()}, timeout=10).text
+    assert reference in view and f"{day.strftime('%d/%m/%Y')} 14:00" in view
+    other_site = staff.get(f"{bot.console_url}/appointments", params={"site": "cms_1", "day": day.isoformat()}, timeout=10).text
+    assert reference not in other_site
+    week = staff.get(f"{bot.console_url}/appointments",
+                     params={"site": "cms_2", "day": (day + timedelta(days=3)).isoformat(), "view": "week"}, timeout=10).text
+    assert reference in week
+
+    staff.post(f"{bot.console_url}/appointments/{appointment_id}",
+               data={"csrf": csrf(view), "status": "attended", "AME": "pending", "CSS": ""}, timeout=10).raise_for_status()
+    with session_scope(f"sqlite:///{bot.var_dir / 'pass.db'}") as session:
+        saved = session.get(Appointment, appointment_id)
+        assert (saved.status, saved.rights_obtained) == ("attended", {"AME": "pending"})
+        actions = [e.action for e in session.query(AuditEntry).filter(AuditEntry.user_name == "claire")]
+        assert "mark_attended" in actions and "view_appointments" in actions
+
+
+def datetime_at(day):
+    from datetime import datetime, time, timezone
+
+    return datetime.combine(day, time.min, timezone.utc)

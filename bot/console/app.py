@@ -10,7 +10,7 @@ import asyncio
 import hmac
 import ipaddress
 import secrets
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -22,6 +22,8 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot import handoff as handoffs, outbox
+from bot.booking import appointments
+from bot.booking.sites import sites
 from bot.console import audit, auth, sheet
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
@@ -42,6 +44,7 @@ REASONS = {"request_human": "a demandé une personne", "rights_handoff": "situat
            "unclear_answers": "réponses non comprises", "unsupported_language": "langue non parlée",
            "violence": "violence / détresse", "staff": "reprise par l'équipe"}
 CHANNELS = {"web": "chat web", "sms": "SMS / WhatsApp", "rest": "API"}
+COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
 
 
 def paris(moment: datetime | None) -> str:
@@ -260,6 +263,54 @@ def create_app(cfg: Settings) -> Sanic:
 
         await run(save, url)
         return response.redirect("/")
+
+    # --- appointments -------------------------------------------------------------------------
+
+    @app.get("/appointments")
+    @staff()
+    async def appointments_view(request: Request) -> HTTPResponse:
+        site = request.args.get("site") or None
+        site = site if site in sites() else None
+        week = request.args.get("view") == "week"
+        try:
+            day = date.fromisoformat(request.args.get("day") or "")
+        except ValueError:
+            day = outbox.utcnow().astimezone(PARIS).date()
+        first = day - timedelta(days=day.weekday()) if week else day
+        start = datetime.combine(first, time.min, PARIS)
+        end = datetime.combine(first + timedelta(days=7 if week else 1), time.min, PARIS)
+
+        def load(session: Session):
+            rows = [{**appointments.as_json(a), "id": a.id, "covers": a.rights_obtained or {},
+                     "starts": aware(a.slot.start_at)} for a in appointments.between(session, start, end, site)]
+            audit.record(session, request.ctx.user, "view_appointments", None,
+                         f"{site or 'tous sites'} {'semaine' if week else 'jour'} {first.isoformat()}")
+            return rows
+
+        rows = await run(load, url)
+        return page("appointments.html", request, rows=rows, sites=sites(), site=site, week=week, day=day,
+                    first=first, previous=first - timedelta(days=7 if week else 1),
+                    next=first + timedelta(days=7 if week else 1), COVERS=appointments.COVERS,
+                    COVER_STATES=COVER_STATES)
+
+    @app.post("/appointments/<appointment_id:int>")
+    @staff()
+    async def record_visit(request: Request, appointment_id: int) -> HTTPResponse:
+        status = request.form.get("status") or ""
+        covers = {cover: request.form.get(cover) for cover in appointments.COVERS if request.form.get(cover)}
+
+        def save(session: Session) -> int | None:
+            appointment = appointments.record_visit(session, appointment_id, status, covers)
+            audit.record(session, request.ctx.user, f"mark_{status}", appointment.person_id,
+                         f"rdv {appointment.reference} {covers or ''}")
+            return appointment.person_id
+
+        try:
+            await run(save, url)
+        except (ValueError, LookupError):
+            return response.text("rendez-vous ou valeur inconnus", status=400, headers=HEADERS)
+        return response.redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/appointments")
+                                  else "/appointments")
 
     return app
 
