@@ -158,3 +158,23 @@ def datetime_at(day):
     from datetime import datetime, time, timezone
 
     return datetime.combine(day, time.min, timezone.utc)
+
+
+def test_only_coordinators_read_the_audit_log_and_the_dashboard_which_counts_the_handoffs(bot, staff):
+    for path in ("/audit", "/dashboard", "/dashboard.csv"):
+        assert staff.get(bot.console_url + path, timeout=10).status_code == 403
+    assert bot.create_user("paul", "coordinator").returncode == 0
+    coordinator = bot.console_login("paul")
+    sender = "handoff-dashboard"
+    bot.say(sender, "bonjour")
+    bot.texts(sender, "HUMAIN")
+
+    log = coordinator.get(f"{bot.console_url}/audit", timeout=10).text
+    assert "claire" in log and "view_sheet" in log and "reply" in log
+    board = coordinator.get(f"{bot.console_url}/dashboard", params={"by": "channel"}, timeout=10).text
+    assert "Parcours" in board and "<5" not in board  # escaped, as every text
+    exported = coordinator.get(f"{bot.console_url}/dashboard.csv", params={"by": "channel"}, timeout=10)
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = {line.split(",")[0]: line.split(",") for line in exported.text.splitlines()}
+    handoffs = rows["channel"].index("handoffs")
+    assert rows["rest"][handoffs] in ("<5", "5", "6", "7") and rows["Total"][handoffs] != "0"

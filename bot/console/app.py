@@ -21,7 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
-from bot import handoff as handoffs, outbox
+from bot import dashboard, handoff as handoffs, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
 from bot.console import audit, auth, sheet
@@ -311,6 +311,57 @@ def create_app(cfg: Settings) -> Sanic:
             return response.text("rendez-vous ou valeur inconnus", status=400, headers=HEADERS)
         return response.redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/appointments")
                                   else "/appointments")
+
+    # --- coordinators: audit log and dashboard ------------------------------------------------
+
+    @app.get("/audit")
+    @staff("coordinator")
+    async def audit_log(request: Request) -> HTTPResponse:
+        entries = await run(lambda session: [
+            {"at": e.at, "user": e.user_name, "action": e.action, "person_id": e.person_id, "detail": e.detail}
+            for e in audit.latest(session)], url)
+        return page("audit.html", request, entries=entries)
+
+    def period(request: Request) -> tuple[date, date, str]:
+        today = outbox.utcnow().astimezone(PARIS).date()
+        try:
+            first = date.fromisoformat(request.args.get("from") or "")
+        except ValueError:
+            first = today - timedelta(days=30)
+        try:
+            last = date.fromisoformat(request.args.get("to") or "")
+        except ValueError:
+            last = today
+        by = request.args.get("by") if request.args.get("by") in dashboard.DIMENSIONS else "language"
+        return first, last, by
+
+    async def table(first: date, last: date, by: str) -> dict:
+        start = datetime.combine(first, time.min, PARIS)
+        end = datetime.combine(last + timedelta(days=1), time.min, PARIS)
+        return await run(lambda session: dashboard.figures(session, start, end, by), url)
+
+    @app.get("/dashboard")
+    @staff("coordinator")
+    async def dashboard_view(request: Request) -> HTTPResponse:
+        first, last, by = period(request)
+        figures = await table(first, last, by)
+        total = figures[dashboard.TOTAL]
+        top = max([total[m] for m in dashboard.FUNNEL] + [1])
+        # Bars from the shown figures: a group of 1 to 4 is drawn as 4, like every "<5".
+        funnel = [{"label": dashboard.LABELS[m], "shown": dashboard.shown(total[m], m),
+                   "width": round(100 * (dashboard.SMALL - 1 if 0 < total[m] < dashboard.SMALL else total[m]) / top)}
+                  for m in dashboard.FUNNEL]
+        return page("dashboard.html", request, figures=figures, first=first, last=last, by=by, funnel=funnel,
+                    DIMENSIONS=dashboard.DIMENSIONS, METRICS=dashboard.METRICS, LABELS=dashboard.LABELS,
+                    shown=dashboard.shown)
+
+    @app.get("/dashboard.csv")
+    @staff("coordinator")
+    async def dashboard_csv(request: Request) -> HTTPResponse:
+        first, last, by = period(request)
+        body = dashboard.to_csv(await table(first, last, by), by)
+        return response.text(body, content_type="text/csv; charset=utf-8", headers={
+            **HEADERS, "Content-Disposition": f'attachment; filename="pass-{by}-{first}-{last}.csv"'})
 
     return app
 
