@@ -75,3 +75,11 @@ def test_users_create_reads_the_password_from_the_environment_never_the_command_
     assert with_password.returncode == 2  # no such option
     with session_scope(f"sqlite:///{tmp_path / 'pass.db'}") as session:
         assert auth.authenticate(session, "chloe", "a long enough password").role == "coordinator"
+
+
+def test_canned_answers_go_in_the_persons_language_with_the_french_beside():
+    from bot.console import canned
+
+    arabic = canned.replies("ar")
+    assert arabic[0]["fr"].startswith("Bonjour, je suis assistante sociale")
+    assert arabic[0]["text"].startswith("مرحبًا") and len(arabic) == len(canned.CANNED)

@@ -32,7 +32,7 @@ def test_a_social_worker_answers_in_the_persons_web_chat_then_hands_back(bot, br
     expect(staff.get_by_role("heading", name="Fiche de liaison")).to_be_visible()
     staff.get_by_role("button", name="Prendre en charge").click()
     staff.get_by_label("Répondre").fill("Bonjour, je suis Sophie, assistante sociale. Je vous écoute.")
-    staff.get_by_role("button", name="Envoyer").click()
+    staff.get_by_role("button", name="Envoyer", exact=True).click()
     expect(staff.locator(".messages")).to_contain_text("je suis Sophie")
 
     expect(log).to_contain_text("Bonjour, je suis Sophie, assistante sociale. Je vous écoute.", timeout=15_000)

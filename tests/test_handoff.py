@@ -97,6 +97,8 @@ def test_a_person_handed_over_is_answered_by_a_social_worker_then_by_the_bot_aga
     assert staff.post(f"{bot.console_url}/handoffs/{newest}/claim", data={"csrf": token}, timeout=10).ok
     staff.post(f"{bot.console_url}/handoffs/{newest}/reply", data={"csrf": token, "text": "Bonjour, je suis Claire."},
                timeout=10).raise_for_status()
+    claimed = staff.get(f"{bot.console_url}/handoffs/{newest}", timeout=10).text
+    assert 'name="text" value="Bonjour, je suis assistante sociale du centre de santé. Je lis vos messages."' in claimed
     events = tracker(bot, sender)["events"]
     assert [e["text"] for e in events if e["event"] == "bot"][-1] == "Bonjour, je suis Claire."
     assert bot.texts(sender, "merci") == []  # still with the social worker

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot import dashboard, handoff as handoffs, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
-from bot.console import audit, auth, sheet
+from bot.console import audit, auth, canned, sheet
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Handoff
@@ -205,7 +205,8 @@ def create_app(cfg: Settings) -> Sanic:
             return {"handoff": h, "sheet": sheet.build(session, h, tracker.get("slots") or {})}
 
         context = await run(load, url)
-        return page("handoff.html", request, messages=messages(tracker), **context)
+        return page("handoff.html", request, messages=messages(tracker),
+                    canned=canned.replies(context["handoff"].language), **context)
 
     @app.post("/handoffs/<handoff_id:int>/claim")
     @staff()
