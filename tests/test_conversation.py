@@ -95,6 +95,7 @@ def test_suicidal_thoughts_and_violence_get_their_numbers_mid_form(bot, text, nu
     texts = bot.texts(sender, text)
     assert all(number in texts[0] for number in numbers)
     assert texts[-1].startswith("Acceptez-vous")  # the pending question comes back
+    assert bot.stored(sender)[2] == ["human"]  # and a social worker sees it in the console
 
 
 def test_refusing_consent_keeps_no_answer(bot):

@@ -48,6 +48,18 @@ class ActionRequestHuman(Action):
         return events
 
 
+class ActionSafetyHandoff(Action):
+    """After the safety message for violence or suicidal thoughts: the conversation waits in
+    the console for a social worker (who pauses the bot by claiming it); the bot goes on with
+    its question meanwhile, so the person is never left without an answer."""
+
+    def name(self) -> str:
+        return "action_safety_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return await hand_over(dispatcher, tracker, "violence", pause_when_open=False)
+
+
 class ActionUnsupportedLanguage(Action):
     """A language we do not speak: the person may still pick one of ours, so the bot goes on;
     the handoff waits in the console for a social worker with an interpreter."""
