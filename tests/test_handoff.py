@@ -179,4 +179,10 @@ def test_only_coordinators_read_the_audit_log_and_the_dashboard_which_counts_the
     assert exported.headers["content-type"].startswith("text/csv")
     rows = {line.split(",")[0]: line.split(",") for line in exported.text.splitlines()}
     handoffs = rows["channel"].index("handoffs")
-    assert rows["rest"][handoffs] in ("<5", "5", "6", "7") and rows["Total"][handoffs] != "0"
+    from bot.dashboard import shown
+    from bot.database import session_scope
+    from bot.models import Handoff
+
+    with session_scope(f"sqlite:///{bot.var_dir / 'pass.db'}") as session:  # this one included
+        expected = session.query(Handoff).filter(Handoff.channel == "rest").count()
+    assert expected >= 1 and rows["rest"][handoffs] == shown(expected)
