@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     poster.add_argument("--lang", required=True, choices=SUPPORTED_LANGUAGES, help="the language the web chat opens in")
     poster.add_argument("--format", choices=kit.FORMATS, default="pdf", help="default pdf")
     poster.add_argument("--output", type=Path, help="default var/kit/poster-<src>-<lang>.<format>")
+    commands.add_parser("console", help="the social workers' console alone (make run starts it)")
+    users = commands.add_parser("users", help="console accounts")
+    users.add_argument("action", choices=["create"])
+    users.add_argument("name")
+    users.add_argument("--role", required=True, choices=["social_worker", "coordinator"])
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -73,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         return sms_cli.main(args)
     if args.command == "kit":
         return _kit(args)
+    if args.command == "console":
+        from bot.console import app as console  # Sanic: only when asked
+
+        cfg = settings.load()
+        console.serve(cfg, cfg.console_port)
+        return 0
+    if args.command == "users":
+        return _create_user(args)
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")
@@ -117,6 +130,32 @@ def _booking(args: argparse.Namespace) -> int:
             for appointment in appointments.listing(session, args.status):
                 row = appointments.as_json(appointment)
                 print(f"{row['reference']}  {row['start']}  {row['site']:10}  {row['status']:9}  {row['language']}")
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    """The password comes from PASS_CONSOLE_PASSWORD (scripts) or a prompt, never the command
+    line (it would stay in the shell history and in `ps`)."""
+    import getpass
+    import os
+
+    from bot.console import auth
+    from bot.database import session_scope
+
+    password = os.environ.get("PASS_CONSOLE_PASSWORD")
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 2
+    database.upgrade(settings.load().database_url)
+    try:
+        with session_scope() as session:
+            user = auth.create_user(session, args.name, args.role, password)
+            print(f"account {user.name!r} ({user.role}) created")
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

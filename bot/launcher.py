@@ -45,6 +45,8 @@ def services(cfg: Settings, model: Path) -> list[Service]:
         Service("sms", [python, "-m", "bot", "sms", "worker"], None,
                 "SMS worker      " + ("sending through Twilio" if cfg.twilio.live else
                                       "dry run, no Twilio account: read the texts with `python -m bot sms outbox`")),
+        Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
+                f"staff console   http://127.0.0.1:{cfg.console_port}/ (first account: python -m bot users create --role coordinator NAME)"),
     ]
 
 

@@ -119,6 +119,8 @@ class Appointment(Base):
     person_id = Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True, index=True)
     status = Column(String(16), nullable=False, default="booked")  # booked cancelled attended no_show
     language = Column(String(8), nullable=False)
+    # What the person actually obtained, recorded by staff: {"PUMA": "opened", "AME": "pending"...}
+    rights_obtained = Column(JSON, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -171,3 +173,66 @@ class OutboundSms(Base):
     error = Column(String(64), nullable=True)  # Twilio error code or HTTP status, never a text
     segments = Column(Integer, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Handoff(Base):
+    """A conversation handed to a social worker: waiting → claimed → resolved (bot answers again).
+
+    `conversation` is the Rasa conversation id (web-…, sms-…): the console reads the messages
+    from the tracker and answers through it; no message text is kept here."""
+
+    __tablename__ = "handoff"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    conversation = Column(String(80), nullable=False)
+    channel = Column(String(16), nullable=False)  # web, sms, rest (bot.handoff.channel_of)
+    language = Column(String(8), nullable=True)
+    reason = Column(String(24), nullable=False)  # bot.handoff.REASONS
+    status = Column(String(12), nullable=False, default="waiting", index=True)
+    paused = Column(Boolean, nullable=False, default=False)  # the bot is silent in the conversation
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    claimed_by = Column(Integer, ForeignKey("console_user.id", ondelete="SET NULL"), nullable=True)
+    resolved_at = Column(DateTime(timezone=True), nullable=True)
+
+    person = relationship("Person")
+
+
+class ConsoleUser(Base):
+    """A member of staff who signs in to the console (password: argon2id hash only)."""
+
+    __tablename__ = "console_user"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)  # social_worker | coordinator
+    password_hash = Column(String(200), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. Only a hash of the session id is stored; the id is in the cookie."""
+
+    __tablename__ = "console_session"
+
+    id_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("console_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who viewed or changed which person's data, and when (readable by coordinators)."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    user_id = Column(Integer, ForeignKey("console_user.id", ondelete="SET NULL"), nullable=True)
+    user_name = Column(String(80), nullable=False)  # kept if the account goes
+    action = Column(String(40), nullable=False)  # view_sheet, claim, reply, resolve, mark_attended...
+    person_id = Column(Integer, nullable=True, index=True)  # no foreign key: the trail outlives erasure
+    detail = Column(String(200), nullable=True)  # never message text

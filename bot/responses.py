@@ -366,6 +366,15 @@ RESPONSES: dict[str, Response] = {
     "utter_human_requested": Response(
         N_("Noted: a social worker will contact you. For an urgent health problem, call 15."),
     ),
+    # Handoff to a social worker (bot/actions/handoff.py); the hours are bot.handoff.DEFAULT_HOURS.
+    "utter_handoff_open": Response(
+        N_("A social worker will answer you here soon (Monday to Friday, 9:00 to 17:00). Until "
+           "then the assistant will not answer. Emergency: call 15."),
+    ),
+    "utter_handoff_closed": Response(
+        N_("The social workers are not here now. One of them will answer you here, Monday to "
+           "Friday, 9:00 to 17:00. You can also write APPOINTMENT to get a time."),
+    ),
     "utter_erasure_requested": Response(
         N_("Noted: your data will be erased. You will get a confirmation."),
     ),

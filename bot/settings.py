@@ -49,6 +49,7 @@ class Settings:
     webchat_origins: tuple[str, ...]
     webchat_messages_per_minute: int
     sms_number: str | None  # the number people text, shown on posters; None until the PASS has one
+    console_port: int = 5080  # the social workers' console (bot/console), on 127.0.0.1
 
     @property
     def action_server_url(self) -> str:
@@ -105,4 +106,5 @@ def load() -> Settings:
         webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
         webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
         sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
+        console_port=int(os.environ.get("CONSOLE_PORT", "5080")),
     )

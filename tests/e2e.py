@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -43,6 +44,7 @@ class Assistant:
     token: str
     log: Path
     twilio: FakeTwilio
+    console_port: int = 0
 
     @property
     def url(self) -> str:
@@ -102,6 +104,27 @@ class Assistant:
                 return None, [], []
             return person, list(person.screenings), [r.kind for r in person.requests]
 
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
+
+    def create_user(self, name: str, role: str = "social_worker", password: str = "a long test password") -> subprocess.CompletedProcess:
+        """`python -m bot users create`, as staff would run it (password from the environment)."""
+        env = {**os.environ, "PASS_VAR_DIR": str(self.var_dir), "PASS_CONSOLE_PASSWORD": password}
+        env.pop("DATABASE_URL", None)
+        return subprocess.run([sys.executable, "-m", "bot", "users", "create", "--role", role, name],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+    def console_login(self, name: str, password: str = "a long test password") -> requests.Session:
+        """A browser-like session signed in to the console (cookies kept, CSRF read from pages)."""
+        http = requests.Session()
+        page = http.get(f"{self.console_url}/login", timeout=10).text
+        token = re.search(r'name="login_token" value="([^"]+)"', page)[1]
+        reply = http.post(f"{self.console_url}/login", data={"login_token": token, "name": name, "password": password},
+                          timeout=30)
+        reply.raise_for_status()
+        return http
+
     def slots(self, sender: str) -> dict:
         reply = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=10)
         reply.raise_for_status()
@@ -109,7 +132,7 @@ class Assistant:
 
 
 def start(var_dir: Path) -> Assistant:
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, console_port = free_port(), free_port(), free_port()
     token = "test-token"
     twilio = FakeTwilio().start()
     env = {
@@ -123,13 +146,15 @@ def start(var_dir: Path) -> Assistant:
         "TWILIO_ACCOUNT_SID": fake_twilio.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": fake_twilio.AUTH_TOKEN,
         "TWILIO_FROM": OUR_NUMBER, "TWILIO_API_BASE_URL": twilio.url,
         "PASS_SMS_WINDOW": "Mon-Sun 00:00-24:00", "PASS_SMS_POLL_SECONDS": "0.3",
+        # Social workers answer at any hour of the test.
+        "CONSOLE_PORT": str(console_port), "PASS_CONSOLE_HOURS": "Mon-Sun 00:00-24:00",
     }
     env.pop("DATABASE_URL", None)
     env.pop("TRACKER_DB", None)
     log = var_dir / "launcher.log"
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
-    assistant = Assistant(process, var_dir, rasa_port, action_port, token, log, twilio)
+    assistant = Assistant(process, var_dir, rasa_port, action_port, token, log, twilio, console_port)
     deadline = time.monotonic() + 300
     while "The PASS assistant is running" not in log.read_text():
         if process.poll() is not None or time.monotonic() > deadline:

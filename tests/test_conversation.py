@@ -95,6 +95,7 @@ def test_suicidal_thoughts_and_violence_get_their_numbers_mid_form(bot, text, nu
     texts = bot.texts(sender, text)
     assert all(number in texts[0] for number in numbers)
     assert texts[-1].startswith("Acceptez-vous")  # the pending question comes back
+    assert bot.stored(sender)[2] == ["human"]  # and a social worker sees it in the console
 
 
 def test_refusing_consent_keeps_no_answer(bot):
@@ -121,12 +122,15 @@ def test_a_person_who_comes_back_keeps_their_language(bot):
     assert bot.texts(sender, "hi")[0].startswith("Hello!")
 
 
-def test_asking_for_a_human_is_recorded(bot):
+def test_asking_for_a_human_is_recorded_and_the_bot_goes_silent(bot):
     sender = "fr-human"
     bot.say(sender, "bonjour")
     texts = bot.texts(sender, "je veux parler à quelqu'un")
-    assert "assistante sociale va vous contacter" in texts[0]
+    assert texts == ["Une assistante sociale va vous répondre ici dès que possible (du lundi au vendredi, "
+                     "de 9h à 17h). En attendant, l'assistant ne répond plus. Urgence : appelez le 15."]
     assert bot.stored(sender)[2] == ["human"]
+    assert bot.texts(sender, "vous êtes là ?") == []  # silent: a social worker answers
+    assert bot.texts(sender, "je veux parler à quelqu'un") == []  # told once
 
 
 def test_out_of_scope_and_gibberish_are_answered_kindly_with_a_way_to_a_human(bot):

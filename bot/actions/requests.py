@@ -1,6 +1,7 @@
 """Requests staff must act on: talk to a human, erase my data, stop SMS.
 
-Recorded in the app database; the handoff console and the erasure itself come later. Stopping
+Recorded in the app database; talking to a human opens a handoff in the console
+(bot/actions/handoff.py); the erasure itself comes later. Stopping
 SMS takes effect at once (bot.people.stop_sms): the SMS worker sends nothing more.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import people
 from bot.actions import store
+from bot.actions.handoff import hand_over
 
 
 class _RecordRequest(Action, ABC):
@@ -32,20 +34,43 @@ class _RecordRequest(Action, ABC):
         return []
 
 
-class ActionRequestHuman(_RecordRequest):
-    kind, response = "human", "utter_human_requested"
+class ActionRequestHuman(Action):
+    """HUMAN: in opening hours a social worker answers here and the bot goes silent; outside
+    them the person is told when, and may book an appointment meanwhile."""
 
     def name(self) -> str:
         return "action_request_human"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        events = await hand_over(dispatcher, tracker, "request_human")
+        if not events:
+            dispatcher.utter_message(response="utter_handoff_closed")
+        return events
 
-class ActionUnsupportedLanguage(_RecordRequest):
-    """A language we do not speak: a social worker calls back with an interpreter."""
 
-    kind, response = "interpreter", "utter_unsupported_language"
+class ActionSafetyHandoff(Action):
+    """After the safety message for violence or suicidal thoughts: the conversation waits in
+    the console for a social worker (who pauses the bot by claiming it); the bot goes on with
+    its question meanwhile, so the person is never left without an answer."""
+
+    def name(self) -> str:
+        return "action_safety_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return await hand_over(dispatcher, tracker, "violence", pause_when_open=False)
+
+
+class ActionUnsupportedLanguage(Action):
+    """A language we do not speak: the person may still pick one of ours, so the bot goes on;
+    the handoff waits in the console for a social worker with an interpreter."""
 
     def name(self) -> str:
         return "action_unsupported_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        await hand_over(dispatcher, tracker, "unsupported_language", pause_when_open=False)
+        dispatcher.utter_message(response="utter_unsupported_language")
+        return []
 
 
 class ActionRequestErasure(_RecordRequest):

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from bot import checklist, interview, people, reminders
 from bot.actions import store
+from bot.actions.handoff import hand_over
 from bot.i18n import DEFAULT_LANGUAGE, supported
 
 # The safety net comes before any answer, even one that parses ("mal a la poitrine depuis 2 mois").
@@ -84,13 +85,13 @@ class ActionRightsOutcome(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
         if (tracker.get_slot("unclear_answers") or 0) >= UNCLEAR_LIMIT:
-            await store.run(lambda session: people.record_request(session, key, "human"))
             dispatcher.utter_message(response="utter_rights_handoff")
-            return [SlotSet("unclear_answers", 0), FollowupAction("action_offer_slots")]
+            paused = await hand_over(dispatcher, tracker, "unclear_answers")
+            # Outside opening hours: an appointment with a social worker meanwhile.
+            return [SlotSet("unclear_answers", 0), *(paused or [FollowupAction("action_offer_slots")])]
         outcome = interview.outcome(_slots(tracker), date.today())
-        if "HANDOFF" in outcome["rights"]:
-            await store.run(lambda session: people.record_request(session, key, "human"))
         _say(dispatcher, checklist.checklist(outcome))
+        paused = await hand_over(dispatcher, tracker, "rights_handoff") if "HANDOFF" in outcome["rights"] else []
         months = tracker.get_slot("months_in_france")
         if "REMIND_AT_3_MONTHS" in outcome["rights"] and months is not None:
             # The day the 3 months are reached, an SMS invites them to book (if we have a number).
@@ -98,8 +99,9 @@ class ActionRightsOutcome(Action):
                 session, people.get_or_create(session, key).id, int(months), date.today()))
         events = [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
                   SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
-        if "EMERGENCY" in outcome["rights"]:
-            return events  # care first: no appointment offered on top of the emergency numbers
+        if "EMERGENCY" in outcome["rights"] or paused:
+            # Care first: no appointment on top of the emergency numbers; handed over: a person answers now.
+            return events + paused
         return events + [FollowupAction("action_offer_slots")]  # then a time with a social worker
 
 

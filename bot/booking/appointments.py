@@ -15,6 +15,9 @@ from bot.booking.slots import PARIS
 from bot.models import Appointment, Slot
 
 STATUSES = ("booked", "cancelled", "attended", "no_show")
+# What staff record after the appointment: each cover, and what became of the application.
+COVERS = ("PUMA", "CSS", "AME")
+COVER_STATES = ("opened", "refused", "pending")
 # Easy to read out and to type on a phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 6
@@ -130,3 +133,29 @@ def listing(session: Session, status: str | None = None) -> list[Appointment]:
 
 def _new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def between(session: Session, start: datetime, end: datetime, site: str | None = None) -> list[Appointment]:
+    """Appointments (not cancelled) starting in [start, end), by time: the day or week view."""
+    query = select(Appointment).join(Slot).where(Slot.start_at >= start, Slot.start_at < end,
+                                                Appointment.status != "cancelled")
+    if site:
+        query = query.where(Slot.site == site)
+    return list(session.execute(query.order_by(Slot.start_at, Appointment.id)).scalars())
+
+
+def record_visit(session: Session, appointment_id: int, status: str, covers: dict[str, str]) -> Appointment:
+    """Staff after the appointment: attended or no-show, and each cover opened, refused or
+    pending (a cover not mentioned is left out)."""
+    appointment = session.get(Appointment, appointment_id)
+    if appointment is None or appointment.status == "cancelled":
+        raise UnknownAppointment(appointment_id)
+    if status not in ("attended", "no_show"):
+        raise ValueError("status is attended or no_show")
+    if any(cover not in COVERS or state not in COVER_STATES for cover, state in covers.items()):
+        raise ValueError("unknown cover or state")
+    appointment.status = status
+    appointment.rights_obtained = dict(covers) if status == "attended" and covers else None
+    outbox.cancel_open(session, appointment.id)  # no reminder for what is over
+    session.flush()
+    return appointment

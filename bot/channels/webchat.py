@@ -2,7 +2,8 @@
 stock socket.io channel (whose session id is chosen by the browser).
 
     GET  /webhooks/webchat/?lang=ar&src=assoc   the page; sets the conversation cookie
-    GET  /webhooks/webchat/history              the current session's messages, for a reload
+    GET  /webhooks/webchat/history              the current session's messages, for a reload (and
+                                                for a social worker's answers while handed over)
     POST /webhooks/webchat/message              {"text": …} | {"payload": …} | {"start": true, "lang", "src"}
 
 The conversation is the one named by the signed cookie the server issued, never one named by
@@ -86,7 +87,8 @@ class WebChatInput(InputChannel):
             tracker = await agent.tracker_store.retrieve(webchat.sender_id(conversation))
             events = [event.as_dict() for event in tracker.events] if tracker else []
             shown = webchat.history(events, agent.domain.session_config.session_expiration_time)
-            return _json({"messages": shown})
+            # Paused: a social worker has the conversation; the page polls for their answers.
+            return _json({"messages": shown, "paused": bool(tracker and tracker.is_paused())})
 
         @chat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -126,7 +128,9 @@ class WebChatInput(InputChannel):
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             messages = [{"text": m.get("text", ""), "buttons": m.get("buttons") or []} for m in collector.messages]
             language = await self._language(request, conversation)
-            return _json({"messages": messages, "language": language})
+            tracker = await agent.tracker_store.retrieve(sender)
+            return _json({"messages": messages, "language": language,
+                          "paused": bool(tracker and tracker.is_paused())})
 
         return chat
 

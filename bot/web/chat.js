@@ -8,6 +8,9 @@
   const base = document.body.dataset.base;
   const log = $("log"), form = $("send"), input = $("text"), typing = $("typing"), problem = $("problem");
   let busy = false;
+  let onPage = 0;  // messages on the page, counted as the server's history counts them
+  let polling = null;
+  const POLL_MS = 5000;
 
   function add(who, text) {
     const item = document.createElement("p");
@@ -49,6 +52,7 @@
 
   function show(messages) {
     let menu = null;
+    onPage += messages.length;
     for (const message of messages) {
       if (message.from === "user") {
         add("user", message.text);
@@ -87,7 +91,9 @@
         location.replace(base + "?lang=" + encodeURIComponent(data.language));
         return;
       }
+      if (mine) onPage += 1;
       menu = show(data.messages);
+      waitForStaff(data.paused);
     } catch (error) {
       if (mine) mine.remove();
       for (const button of wasOpen) button.disabled = false;
@@ -102,6 +108,24 @@
     else if (byButton || document.activeElement === document.body) input.focus();
   }
 
+  // While a social worker has the conversation the assistant is silent: their answers arrive
+  // in the server's history, asked for every few seconds until the assistant is back.
+  function waitForStaff(paused) {
+    if (paused && !polling) polling = setInterval(poll, POLL_MS);
+    if (!paused && polling) { clearInterval(polling); polling = null; }
+  }
+
+  async function poll() {
+    if (busy) return;
+    try {
+      const reply = await fetch(base + "history");
+      if (!reply.ok || busy) return;
+      const data = await reply.json();
+      if (data.messages.length > onPage) show(data.messages.slice(onPage));
+      waitForStaff(data.paused);
+    } catch (error) { /* offline for a moment: the next poll tries again */ }
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -114,7 +138,8 @@
     try {
       const reply = await fetch(base + "history");
       if (!reply.ok) throw new Error(reply.status === 403 ? ui.expired : ui.offline);
-      const past = (await reply.json()).messages;
+      const data = await reply.json(), past = data.messages;
+      waitForStaff(data.paused);
       if (past.length) show(past);
       else send({start: true, lang: document.documentElement.lang, src: document.body.dataset.src}, null, false);
     } catch (error) {
