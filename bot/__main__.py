@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     poster.add_argument("--lang", required=True, choices=SUPPORTED_LANGUAGES, help="the language the web chat opens in")
     poster.add_argument("--format", choices=kit.FORMATS, default="pdf", help="default pdf")
     poster.add_argument("--output", type=Path, help="default var/kit/poster-<src>-<lang>.<format>")
+    privacy = commands.add_parser("privacy", help="a person's rights (erase, export) and the retention job")
+    privacy.add_argument("action", choices=["erase", "export", "retention"],
+                         help="erase: everything about a phone number; export: it as JSON (right of access); "
+                              "retention: erase whoever has been silent longer than PASS_RETENTION_DAYS (once)")
+    privacy.add_argument("phone", nargs="?", help="erase / export: the phone number, e.g. +33612345678")
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -73,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         return sms_cli.main(args)
     if args.command == "kit":
         return _kit(args)
+    if args.command == "privacy":
+        from bot import privacy
+
+        return privacy.cli(args.action, args.phone)
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")

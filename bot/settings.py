@@ -49,6 +49,7 @@ class Settings:
     webchat_origins: tuple[str, ...]
     webchat_messages_per_minute: int
     sms_number: str | None  # the number people text, shown on posters; None until the PASS has one
+    retention_days: int = 365  # conversations and personal data erased after this much silence
 
     @property
     def action_server_url(self) -> str:
@@ -105,4 +106,5 @@ def load() -> Settings:
         webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
         webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
         sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
+        retention_days=int(os.environ.get("PASS_RETENTION_DAYS", "365")),
     )

@@ -1,7 +1,8 @@
 """Requests staff must act on: talk to a human, erase my data, stop SMS.
 
-Recorded in the app database; the handoff console and the erasure itself come later. Stopping
-SMS takes effect at once (bot.people.stop_sms): the SMS worker sends nothing more.
+Recorded in the app database; the handoff console comes later. Stopping SMS takes effect at once
+(bot.people.stop_sms): the SMS worker sends nothing more. Erasure is done at once, once confirmed
+(bot.privacy).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import people
+from bot import people, privacy
 from bot.actions import store
 
 
@@ -48,11 +49,30 @@ class ActionUnsupportedLanguage(_RecordRequest):
         return "action_unsupported_language"
 
 
-class ActionRequestErasure(_RecordRequest):
-    kind, response = "erasure", "utter_erasure_requested"
+class ActionAskErasure(Action):
+    """DELETE / SUPPRIMER: asked once (yes / no); the rules run action_erase_my_data on yes."""
 
     def name(self) -> str:
-        return "action_request_erasure"
+        return "action_ask_erasure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(response="utter_erasure_confirm")
+        return []
+
+
+class ActionEraseMyData(Action):
+    """Erases the person from the app database (bot.privacy); the conversation itself is deleted
+    by the tracker store when it sees this action (bot/channels/tracker_store.py)."""
+
+    def name(self) -> str:
+        return "action_erase_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+        await store.run(lambda session: privacy.erase_people(
+            session, [p.id for p in privacy.people_with_keys(session, [key])]))
+        dispatcher.utter_message(response="utter_erasure_done")
+        return []
 
 
 class ActionOptOut(Action):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
+from datetime import timedelta
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
 
@@ -34,7 +35,7 @@ from twilio.request_validator import RequestValidator
 from bot import outbox, people, phones, settings
 from bot.channels import incoming
 from bot.database import session_scope
-from bot.models import InboundMessage
+from bot.models import InboundMessage, Person
 from bot.rendering import SMS, render
 from bot.sms import join_turn
 from bot.sms_transport import transport_for
@@ -167,7 +168,13 @@ class TwilioInput(InputChannel):
         text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-        await self._send(person_id, [m["text"] for m in collector.messages if m.get("text")])
+        texts = [m["text"] for m in collector.messages if m.get("text")]
+        if await asyncio.to_thread(self._erased, person_id):
+            # They have just erased their data (outbox included): the confirmation goes straight
+            # out, stored nowhere, so nothing of them is written again.
+            await asyncio.to_thread(self._send_unstored, address, texts)
+            return
+        await self._send(person_id, texts)
 
     def _contact(self, key: str, address: phones.Address, word: str | None) -> tuple[int, str, bool, bool]:
         """Record the number (encrypted) and a STOP/START; the person's id, language, whether
@@ -177,6 +184,17 @@ class TwilioInput(InputChannel):
             changed = (people.stop_sms(session, key) if word == "stop"
                        else people.resume_sms(session, key) if word == "start" else False)
             return person.id, person.language or "fr", person.sms_opted_out_at is not None, changed
+
+    def _erased(self, person_id: int) -> bool:
+        with session_scope(self.cfg.database_url) as session:
+            return session.get(Person, person_id) is None
+
+    def _send_unstored(self, address: phones.Address, texts: list[str]) -> None:
+        now = outbox.utcnow()
+        for body in join_turn(texts):
+            result = self.worker.transport.send(address.twilio, body, now + timedelta(hours=1), now)
+            if result.outcome not in ("sent", "dry_run"):
+                logger.warning("the erasure confirmation was not sent (%s)", result.error)
 
     async def _send(self, person_id: int, texts: list[str], kind: str = "reply") -> None:
         def enqueue() -> list[int]:
