@@ -145,3 +145,22 @@ def test_retention_erases_whoever_has_been_silent_too_long_and_keeps_the_counts(
     monkeypatch.setenv("PASS_RETENTION_DAYS", "0")  # configurable: now everyone is too old
     assert cli.main(["privacy", "retention"]) == 0
     assert counts(cfg)["person"] == 0 and tracker_senders(cfg) == set()
+
+
+def test_the_sms_worker_runs_the_retention_job_once_a_day(cfg):
+    from bot.sms_transport import DryRunTransport
+    from bot.sms_worker import Worker
+
+    long_ago = datetime.now(timezone.utc) - timedelta(days=400)
+    sms_person(cfg, "+33644444444", last_seen=long_ago)
+    now = [datetime.now(timezone.utc)]
+    worker = Worker(cfg, DryRunTransport(), clock=lambda: now[0])
+    worker.retention_if_due()
+    assert counts(cfg)["person"] == 0
+    sms_person(cfg, "+33655555555", last_seen=long_ago)
+    now[0] += timedelta(hours=23)
+    worker.retention_if_due()
+    assert counts(cfg)["person"] == 1  # not yet: once a day
+    now[0] += timedelta(hours=2)
+    worker.retention_if_due()
+    assert counts(cfg)["person"] == 0

@@ -18,8 +18,18 @@ async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
     return choices.last_menu(e.as_dict() for e in tracker.events)
 
 
+# Rasa 3.6's pipeline fails (HTTP 500) on a message with nothing to read: it gets "not understood".
+NOTHING_TO_READ = "/nlu_fallback"
+
+
+def nothing_to_read(text: str) -> bool:
+    return not text.strip()
+
+
 async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
     """The text and metadata to hand to Rasa for what the person wrote."""
+    if nothing_to_read(text):
+        return NOTHING_TO_READ, dict(metadata or {})
     if choices.NUMBER.match(text):
         text = choices.resolve(text, await last_menu(agent, sender)) or text
     detection = language_detection.detect(text)
