@@ -164,3 +164,26 @@ def test_the_sms_worker_runs_the_retention_job_once_a_day(cfg):
     now[0] += timedelta(hours=2)
     worker.retention_if_due()
     assert counts(cfg)["person"] == 0
+
+
+NOTICE_OF_VERSION = {  # the English notice each CONSENT_VERSION stands for
+    "2026-11-v2": "We keep your language and your answers (and your number, encrypted, for SMS) to guide "
+                  "you to care, until 12 months after your last message. Only the social workers of the "
+                  "city see them. To erase everything, write DELETE.",
+}
+
+
+def test_the_consent_notice_says_what_why_how_long_who_and_how_to_erase_in_every_language():
+    from bot.i18n import SUPPORTED_LANGUAGES
+    from bot.rendering import SMS, render
+    from bot.responses import RESPONSES
+
+    # A changed notice needs a new CONSENT_VERSION, so we know which text each person agreed to.
+    assert RESPONSES["utter_consent_notice"].text == NOTICE_OF_VERSION[people.CONSENT_VERSION]
+    for language in SUPPORTED_LANGUAGES:
+        for kind in ("web", SMS):
+            notice = render("utter_consent_notice", language, kind).text
+            assert "12" in notice, language  # how long
+            assert "SUPPRIMER" in notice or "DELETE" in notice, language  # how to erase: a word the bot knows
+    english = render("utter_consent_notice", "en").text
+    assert all(word in english for word in ("language", "answers", "guide you", "social workers"))

@@ -8,6 +8,8 @@ from typing import Any
 from rasa.core.agent import Agent
 
 from bot import choices, language_detection
+from bot.i18n import DEFAULT_LANGUAGE, supported
+from bot.rendering import render
 
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
@@ -42,3 +44,13 @@ async def _understood(agent: Agent, text: str) -> bool:
     """Whether the model understands a message detected as a language we do not speak."""
     intent = (await agent.parse_message(text))["intent"]
     return language_detection.understood(intent["name"], intent["confidence"])
+
+
+async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
+    """The bot's messages of a turn, or "not understood" in the person's language when Rasa ended
+    the turn without a word (an intent that no rule expects at that point): never silence."""
+    if any(m.get("text") or m.get("buttons") for m in messages):
+        return messages
+    tracker = await agent.tracker_store.retrieve(sender)
+    language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
+    return [{"recipient_id": sender, **render("utter_not_understood", language, kind).as_rasa()}]

@@ -2,7 +2,7 @@
 
 The erasure runs in the action server (action_erase_my_data), but Rasa saves the tracker after
 the turn: a plain store would write the whole conversation back. Here, a turn in which the
-erasure action ran deletes the conversation instead (bot.privacy), so the next message starts
+erasure action ran deletes the conversation instead, so the next message starts
 a fresh one. Declared in endpoints.yml.
 """
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
-
-from bot import privacy, settings
 
 ERASE_ACTION = "action_erase_my_data"
 
@@ -22,6 +20,8 @@ class ErasingTrackerStore(SQLTrackerStore):
             stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
         if any(isinstance(e, ActionExecuted) and e.action_name == ERASE_ACTION
                for e in list(tracker.events)[stored:]):
-            privacy.erase_conversations(settings.load().tracker_db, [tracker.sender_id])
+            with self.session_scope() as session:  # this store's own database, whatever its dialect
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
             return
         await super().save(tracker)

@@ -168,13 +168,16 @@ class TwilioInput(InputChannel):
         text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-        texts = [m["text"] for m in collector.messages if m.get("text")]
-        if await asyncio.to_thread(self._erased, person_id):
+        said = await incoming.never_silent(request.app.ctx.agent, sender, collector.messages, SMS)
+        texts = [m["text"] for m in said if m.get("text")]
+        after = await asyncio.to_thread(self._state, person_id)
+        if after == "erased":
             # They have just erased their data (outbox included): the confirmation goes straight
             # out, stored nowhere, so nothing of them is written again.
             await asyncio.to_thread(self._send_unstored, address, texts)
             return
-        await self._send(person_id, texts)
+        # "No more SMS" said in words stops them during the turn: its confirmation still goes.
+        await self._send(person_id, texts, kind="opt_out" if after == "stopped" else "reply")
 
     def _contact(self, key: str, address: phones.Address, word: str | None) -> tuple[int, str, bool, bool]:
         """Record the number (encrypted) and a STOP/START; the person's id, language, whether
@@ -185,9 +188,11 @@ class TwilioInput(InputChannel):
                        else people.resume_sms(session, key) if word == "start" else False)
             return person.id, person.language or "fr", person.sms_opted_out_at is not None, changed
 
-    def _erased(self, person_id: int) -> bool:
+    def _state(self, person_id: int) -> str:
+        """After a turn: 'erased', 'stopped' (no more SMS) or 'active'."""
         with session_scope(self.cfg.database_url) as session:
-            return session.get(Person, person_id) is None
+            person = session.get(Person, person_id)
+            return "erased" if person is None else "stopped" if person.sms_opted_out_at else "active"
 
     def _send_unstored(self, address: phones.Address, texts: list[str]) -> None:
         now = outbox.utcnow()
