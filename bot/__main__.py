@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     users.add_argument("action", choices=["create"])
     users.add_argument("name")
     users.add_argument("--role", required=True, choices=["social_worker", "coordinator"])
+    privacy = commands.add_parser("privacy", help="a person's rights (erase, export) and the retention job")
+    privacy.add_argument("action", choices=["erase", "export", "retention"],
+                         help="erase: everything about a phone number; export: it as JSON (right of access); "
+                              "retention: erase whoever has been silent longer than PASS_RETENTION_DAYS (once)")
+    privacy.add_argument("phone", nargs="?", help="erase / export: the phone number, e.g. +33612345678")
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -86,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return _create_user(args)
+    if args.command == "privacy":
+        from bot import privacy
+
+        return privacy.cli(args.action, args.phone)
     if args.command == "db":
         database.upgrade(settings.load().database_url)
         print("database is up to date")

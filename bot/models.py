@@ -42,7 +42,8 @@ class Screening(Base):
     __tablename__ = "screening"
 
     id = Column(Integer, primary_key=True)
-    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    # NULL once the person is erased: the outcome stays, anonymous, for the counts (bot/privacy.py).
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)
     health_problem = Column(Boolean, nullable=True)
     current_cover = Column(String(32), nullable=True)
     can_advance_fees = Column(Boolean, nullable=True)
@@ -60,7 +61,7 @@ class PersonRequest(Base):
     __tablename__ = "person_request"
 
     id = Column(Integer, primary_key=True)
-    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)  # NULL: erased
     kind = Column(String(32), nullable=False)  # see people.REQUEST_KINDS
     status = Column(String(16), nullable=False, default="open")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -184,7 +185,8 @@ class Handoff(Base):
     __tablename__ = "handoff"
 
     id = Column(Integer, primary_key=True)
-    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    # NULL once the person is erased: the handoff still counts on the dashboard (bot.privacy).
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)
     conversation = Column(String(80), nullable=False)
     channel = Column(String(16), nullable=False)  # web, sms, rest (bot.handoff.channel_of)
     language = Column(String(8), nullable=True)

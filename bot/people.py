@@ -15,7 +15,7 @@ from bot.models import Person, PersonRequest, Screening, utcnow
 from bot.screening import ScreeningResult
 
 # Bump when the consent notice text changes, so we know which text each person agreed to.
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-11-v2"
 REQUEST_KINDS = ("human", "interpreter", "erasure", "sms_stop")
 # The association tag of a shared link (?src=medecins-du-monde): a short slug, nothing free-form.
 SOURCE_TAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")

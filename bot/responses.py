@@ -102,8 +102,11 @@ RESPONSES: dict[str, Response] = {
                "I help you get care without paying upfront and open your health rights."),
     ),
     "utter_consent_notice": Response(
-        N_("Your answers are kept 12 months to guide you, and seen only by the social workers "
-           "of the city. To erase them, write DELETE."),
+        # What is kept, why, for how long, who sees it, how to erase (README "Privacy"). Bump
+        # bot.people.CONSENT_VERSION whenever this text changes.
+        N_("We keep your language and your answers (and your number, encrypted, for SMS) to guide "
+           "you to care, until 12 months after your last message. Only the social workers of the "
+           "city see them. To erase everything, write DELETE."),
     ),
     "utter_ask_language": Response(N_("Choose your language:"), choices=LANGUAGE_CHOICES),
     # For someone whose language we do not speak: French, English and Arabic at once.
@@ -375,9 +378,16 @@ RESPONSES: dict[str, Response] = {
         N_("The social workers are not here now. One of them will answer you here, Monday to "
            "Friday, 9:00 to 17:00. You can also write APPOINTMENT to get a time."),
     ),
-    "utter_erasure_requested": Response(
-        N_("Noted: your data will be erased. You will get a confirmation."),
+    # Erasure (DELETE / SUPPRIMER): asked once, then done at once (bot/privacy.py).
+    "utter_erasure_confirm": Response(
+        N_("Erase everything we keep about you: your answers, your contact for appointments and "
+           "this conversation? This cannot be undone."),
+        choices=YES_NO,
     ),
+    "utter_erasure_done": Response(
+        N_("Done: everything we kept about you is erased. If you write again, we start from the beginning."),
+    ),
+    "utter_erasure_kept": Response(N_("OK, nothing is erased.")),
     "utter_opt_out": Response(
         N_("Noted: we will not send you text messages any more. Write START to get them again."),
     ),

@@ -50,6 +50,7 @@ class Settings:
     webchat_messages_per_minute: int
     sms_number: str | None  # the number people text, shown on posters; None until the PASS has one
     console_port: int = 5080  # the social workers' console (bot/console), on 127.0.0.1
+    retention_days: int = 365  # conversations and personal data erased after this much silence
 
     @property
     def action_server_url(self) -> str:
@@ -107,4 +108,5 @@ def load() -> Settings:
         webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
         sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
         console_port=int(os.environ.get("CONSOLE_PORT", "5080")),
+        retention_days=int(os.environ.get("PASS_RETENTION_DAYS", "365")),
     )

@@ -28,6 +28,7 @@ POLL_SECONDS = float(os.environ.get("PASS_SMS_POLL_SECONDS", "2"))
 # A send with no answer is settled after this long (longer than the HTTP timeout).
 RECONCILE_AFTER = timedelta(seconds=float(os.environ.get("PASS_SMS_RECONCILE_AFTER_SECONDS", "60")))
 INBOUND_IDS_KEPT = timedelta(days=3)  # Twilio retries within minutes; a few days is plenty
+RETENTION_EVERY = timedelta(days=1)  # the retention job (bot.privacy.retention) runs daily here
 
 
 class Worker:
@@ -37,6 +38,20 @@ class Worker:
         self.transport = transport
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock  # tests pass a fixed time (quiet hours, validity)
+        self.retention_ran_at: datetime | None = None
+
+    def retention_if_due(self) -> None:
+        """Once a day (and at start): erase whoever has been silent longer than the retention
+        period. Several workers may run it: erasing twice erases nothing more."""
+        now = self.clock()
+        if self.retention_ran_at and now - self.retention_ran_at < RETENTION_EVERY:
+            return
+        from bot import privacy
+
+        with session_scope(self.cfg.database_url) as session:
+            done = privacy.retention(session, self.cfg.tracker_db, now, self.cfg.retention_days)
+        self.retention_ran_at = now
+        logger.info("retention: %d people and %d conversation events erased", done["people"], done["conversation_events"])
 
     def run_once(self) -> int:
         """One round; returns how many rows it handled."""
@@ -134,6 +149,7 @@ class Worker:
         logger.info("SMS worker %s started (%s)", self.name, type(self.transport).__name__)
         while not stopping:
             try:
+                self.retention_if_due()
                 handled = self.run_once()
             except Exception:  # the database was away: try again, do not die
                 logger.exception("SMS worker round failed")

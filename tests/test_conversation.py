@@ -9,6 +9,7 @@ import requests
 from bot import training
 from bot.settings import ROOT
 from tests import e2e
+from tests.test_webchat_http import Chat
 
 pytestmark = pytest.mark.e2e
 
@@ -162,8 +163,18 @@ def test_what_people_write_never_reaches_the_logs(bot):
     bot.say(sender, "bonjour")
     bot.say(sender, "j'ai une douleur au ventre, appelez moi au 0612345678")
     bot.say(sender, "1")
+    # The same through the SMS gateway and the web chat, with a full screening's answers.
+    number = "+33698765432"
+    for text in ["bonjour", "1", "oui", "j'ai une toux qui ne passe pas", "1", "non", "oui"]:
+        bot.sms(number, text)
+    chat = Chat(bot)
+    chat.say(start=True)
+    chat.say(text="je m'appelle Zorglub Tartempion")
     log = bot.log.read_text()
     assert "0612345678" not in log and "douleur au ventre" not in log and sender not in log
+    assert "698765432" not in log and "toux qui ne passe" not in log and bot.sms_sender(number) not in log
+    assert "Zorglub" not in log and chat.sender not in log and chat.cookie.split(".")[0] not in log
+    assert "SlotSet(" not in log and "slot_was_set" not in log  # no slot value either
 
 
 def test_ctrl_c_stops_every_process(tmp_path):

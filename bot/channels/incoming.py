@@ -8,6 +8,8 @@ from typing import Any
 from rasa.core.agent import Agent
 
 from bot import choices, language_detection
+from bot.i18n import DEFAULT_LANGUAGE, supported
+from bot.rendering import render
 
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
@@ -18,8 +20,18 @@ async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
     return choices.last_menu(e.as_dict() for e in tracker.events)
 
 
+# Rasa 3.6's pipeline fails (HTTP 500) on a message with nothing to read: it gets "not understood".
+NOTHING_TO_READ = "/nlu_fallback"
+
+
+def nothing_to_read(text: str) -> bool:
+    return not text.strip()
+
+
 async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
     """The text and metadata to hand to Rasa for what the person wrote."""
+    if nothing_to_read(text):
+        return NOTHING_TO_READ, dict(metadata or {})
     if choices.NUMBER.match(text):
         text = choices.resolve(text, await last_menu(agent, sender)) or text
     elif choices.TIME.search(text) or len(text) <= 40:  # maybe a time named in words
@@ -34,3 +46,13 @@ async def _understood(agent: Agent, text: str) -> bool:
     """Whether the model understands a message detected as a language we do not speak."""
     intent = (await agent.parse_message(text))["intent"]
     return language_detection.understood(intent["name"], intent["confidence"])
+
+
+async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
+    """The bot's messages of a turn, or "not understood" in the person's language when Rasa ended
+    the turn without a word (an intent that no rule expects at that point): never silence."""
+    if any(m.get("text") or m.get("buttons") for m in messages):
+        return messages
+    tracker = await agent.tracker_store.retrieve(sender)
+    language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
+    return [{"recipient_id": sender, **render("utter_not_understood", language, kind).as_rasa()}]

@@ -16,6 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import incoming
+from bot.rendering import channel_kind
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class RestInput(InputChannel):
             await on_new_message(
                 UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
-            return response.json(collector.messages)
+            kind = channel_kind(self.name(), metadata)
+            return response.json(await incoming.never_silent(request.app.ctx.agent, sender, collector.messages, kind))
 
         return webhook

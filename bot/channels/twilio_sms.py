@@ -22,6 +22,7 @@ import asyncio
 import logging
 import traceback
 import unicodedata
+from datetime import timedelta
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
 
@@ -35,7 +36,7 @@ from twilio.request_validator import RequestValidator
 from bot import outbox, people, phones, settings
 from bot.channels import incoming
 from bot.database import session_scope
-from bot.models import InboundMessage
+from bot.models import InboundMessage, Person
 from bot.rendering import SMS, render
 from bot.sms import join_turn
 from bot.sms_transport import transport_for
@@ -174,7 +175,16 @@ class TwilioInput(InputChannel):
         text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-        await self._send(person_id, [m["text"] for m in collector.messages if m.get("text")])
+        said = await incoming.never_silent(request.app.ctx.agent, sender, collector.messages, SMS)
+        texts = [m["text"] for m in said if m.get("text")]
+        after = await asyncio.to_thread(self._state, person_id)
+        if after == "erased":
+            # They have just erased their data (outbox included): the confirmation goes straight
+            # out, stored nowhere, so nothing of them is written again.
+            await asyncio.to_thread(self._send_unstored, address, texts)
+            return
+        # "No more SMS" said in words stops them during the turn: its confirmation still goes.
+        await self._send(person_id, texts, kind="opt_out" if after == "stopped" else "reply")
 
     def _contact(self, key: str, address: phones.Address, word: str | None) -> tuple[int, str, bool, bool]:
         """Record the number (encrypted) and a STOP/START; the person's id, language, whether
@@ -184,6 +194,19 @@ class TwilioInput(InputChannel):
             changed = (people.stop_sms(session, key) if word == "stop"
                        else people.resume_sms(session, key) if word == "start" else False)
             return person.id, person.language or "fr", person.sms_opted_out_at is not None, changed
+
+    def _state(self, person_id: int) -> str:
+        """After a turn: 'erased', 'stopped' (no more SMS) or 'active'."""
+        with session_scope(self.cfg.database_url) as session:
+            person = session.get(Person, person_id)
+            return "erased" if person is None else "stopped" if person.sms_opted_out_at else "active"
+
+    def _send_unstored(self, address: phones.Address, texts: list[str]) -> None:
+        now = outbox.utcnow()
+        for body in join_turn(texts):
+            result = self.worker.transport.send(address.twilio, body, now + timedelta(hours=1), now)
+            if result.outcome not in ("sent", "dry_run"):
+                logger.warning("the erasure confirmation was not sent (%s)", result.error)
 
     async def _send(self, person_id: int, texts: list[str], kind: str = "reply") -> None:
         def enqueue() -> list[int]:

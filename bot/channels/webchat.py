@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 from bot import people, settings, webchat
 from bot.channels import incoming
 from bot.i18n import DEFAULT_LANGUAGE, gettext, supported
+from bot.rendering import WEB
 
 MAX_TEXT_LENGTH = 2000
 CONTENT_TYPES = {"chat.css": "text/css; charset=utf-8", "chat.js": "text/javascript; charset=utf-8"}
@@ -126,7 +127,8 @@ class WebChatInput(InputChannel):
 
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
-            messages = [{"text": m.get("text", ""), "buttons": m.get("buttons") or []} for m in collector.messages]
+            said = await incoming.never_silent(agent, sender, collector.messages, WEB)
+            messages = [{"text": m.get("text", ""), "buttons": m.get("buttons") or []} for m in said]
             language = await self._language(request, conversation)
             tracker = await agent.tracker_store.retrieve(sender)
             return _json({"messages": messages, "language": language,

@@ -187,8 +187,10 @@ def create_app(cfg: Settings) -> Sanic:
     async def _handoff(handoff_id: int) -> dict | None:
         def load(session: Session):
             h = session.get(Handoff, handoff_id)
-            return None if h is None else {"id": h.id, "conversation": h.conversation, "person_id": h.person_id,
-                                           "channel": h.channel, "status": h.status, "paused": h.paused}
+            if h is None or h.person_id is None:  # erased: nothing to show
+                return None
+            return {"id": h.id, "conversation": h.conversation, "person_id": h.person_id,
+                    "channel": h.channel, "status": h.status, "paused": h.paused}
         return await run(load, url)
 
     @app.get("/handoffs/<handoff_id:int>")
