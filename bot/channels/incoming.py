@@ -50,9 +50,12 @@ async def _understood(agent: Agent, text: str) -> bool:
 
 async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
     """The bot's messages of a turn, or "not understood" in the person's language when Rasa ended
-    the turn without a word (an intent that no rule expects at that point): never silence."""
+    the turn without a word (an intent that no rule expects at that point): never silence, except
+    while a social worker has the conversation (paused: they answer, bot.handoff)."""
     if any(m.get("text") or m.get("buttons") for m in messages):
         return messages
     tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is not None and tracker.is_paused():
+        return []
     language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
     return [{"recipient_id": sender, **render("utter_not_understood", language, kind).as_rasa()}]
