@@ -7,10 +7,23 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
+.PHONY: run run-prod bench test install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
 
 run: install catalogs
 	$(PY) -m bot run
+
+# The production profile on this machine: PostgreSQL and Redis from Debian's packages on loopback
+# (data kept in var/postgres and var/redis), nginx in front of two Rasa and two action servers.
+PROD_PG_PORT ?= 54330
+PROD_REDIS_PORT ?= 63790
+PROD_STORES := PASS_TEST_PG_PORT=$(PROD_PG_PORT) PASS_PG_DIR=$(CURDIR)/var/postgres \
+	PASS_REDIS_PORT=$(PROD_REDIS_PORT) PASS_REDIS_DIR=$(CURDIR)/var/redis
+run-prod: install catalogs
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
+	@mkdir -p var && pg=$$($(PROD_STORES) scripts/postgres.sh start pass pass_tracker) && \
+	  redis=$$($(PROD_STORES) scripts/redis.sh start) && \
+	  trap '$(PROD_STORES) scripts/redis.sh stop; $(PROD_STORES) scripts/postgres.sh stop' EXIT && \
+	  DATABASE_URL=$$pg TRACKER_DATABASE_URL=$${pg%/pass}/pass_tracker REDIS_URL=$$redis $(PY) -m bot run --profile prod
 
 # The PostgreSQL tests run against a throwaway server (installed from Debian's package if missing);
 # the browser tests use Debian's Chromium (installed by scripts/chromium.sh if missing).
