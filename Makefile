@@ -69,6 +69,12 @@ lock:
 	  echo "# Python 3.10 (Rasa 3.6 does not run on 3.11)."; \
 	  /tmp/pass-lock-venv/bin/pip freeze --all | grep -v -E '^(pip|pass-saint-denis)[= ]' | sort -f; } > requirements.lock
 
+# Our assistant (production profile) against the stock `rasa init` bot, same run, same machine:
+# writes bench/results/<date>.json and prints the README table (about 10 minutes).
+bench: install catalogs
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
+	$(PY) bench/run.py
+
 # Compare NLU pipelines (LogisticRegression vs DIET): accuracy and training time (README figures).
 nlu-compare: install
 	$(PY) bench/nlu_pipelines.py

@@ -138,20 +138,34 @@ class Launcher:
             if wave != waves[-1]:
                 self.wait_until_ready([s for s in self.to_start if s.wave == wave])
 
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Stop one service's process tree (fault tests: a replica that crashes)."""
+        process = self.running[name]
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+        process.wait()
+
+    def restart(self, name: str) -> None:
+        """Start one stopped service again and wait until it is ready."""
+        service = next(s for s in self.to_start if s.name == name)
+        self.running[name] = subprocess.Popen(service.argv, cwd=ROOT, env=self.env, start_new_session=True)
+        self.wait_until_ready([service])
+
     def wait_until_ready(self, services: list[Service] | None = None) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         pending = list(self.to_start if services is None else services)
+        names = None if services is None else [s.name for s in services]
         while pending:
-            self._check_alive()
+            self._check_alive(names)
             pending = [s for s in pending if s.ready_url and not _ready(s.ready_url)]
             if pending and time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {READY_TIMEOUT_SECONDS} s: {', '.join(s.name for s in pending)}")
             if pending:
                 time.sleep(0.5)
 
-    def _check_alive(self) -> None:
+    def _check_alive(self, names: list[str] | None = None) -> None:
         for name, process in self.running.items():
-            if process.poll() is not None:
+            if (names is None or name in names) and process.poll() is not None:
                 raise RuntimeError(f"{name} exited with code {process.returncode}")
 
     def watch(self) -> None:
