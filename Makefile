@@ -26,9 +26,13 @@ run-prod: install catalogs
 	  DATABASE_URL=$$pg TRACKER_DATABASE_URL=$${pg%/pass}/pass_tracker REDIS_URL=$$redis $(PY) -m bot run --profile prod
 
 # The PostgreSQL tests run against a throwaway server (installed from Debian's package if missing);
+# the fault tests (tests/test_faults.py) start the production profile with their own PostgreSQL and
+# Redis and Debian's nginx (installed here if missing);
 # the browser tests use Debian's Chromium (installed by scripts/chromium.sh if missing).
 test: install catalogs
 	@scripts/chromium.sh >/dev/null
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	@url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
 	  TEST_POSTGRES_URL=$$url $(PY) -m pytest
 
