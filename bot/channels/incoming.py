@@ -13,6 +13,7 @@ from bot import choices, language_detection
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
     """Buttons of the bot's latest menu in this conversation (empty if none is open)."""
+    no_silent_fallback(agent)
     tracker = await agent.tracker_store.retrieve(sender)
     if tracker is None:
         return []
