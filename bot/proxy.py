@@ -67,6 +67,10 @@ http {{
     uwsgi_temp_path {temp / 'uwsgi'};
     scgi_temp_path {temp / 'scgi'};
     client_max_body_size 1m;
+    # Bodies and answers stay in memory: Rasa sends the whole tracker to the action server, and
+    # nginx's workers (nobody) may not be able to write temporary files where var/ is.
+    client_body_buffer_size 1m;
+    proxy_max_temp_file_size 0;
 {upstreams}}}
 """
     path = directory / "nginx.conf"
