@@ -28,6 +28,7 @@ from bot.sms_worker import Worker
 from bot.sms_transport import TwilioTransport
 from tests.e2e import free_port
 from tests.fake_twilio import Fault
+from tests.test_webchat_http import Chat
 from tests.test_sms_outbox import IN_THREE_DAYS, book, cfg, fake, make_due, person, rows  # noqa: F401 (fixtures)
 
 TOKEN = "faults-token"
@@ -140,11 +141,16 @@ def test_the_database_going_away_gets_a_polite_answer_and_the_conversation_goes_
     sender = "faults-database"
     prod.texts(sender, "bonjour")
     assert any("Acceptez-vous" in t for t in prod.texts(sender, "1"))
+    web = Chat(prod)  # the web chat page, loaded before the outage
+    web.say(start=True)
     prod.postgres("stop")
     try:
         reply = prod.say(sender, "1")
         assert reply.status_code == 503
         assert [m["text"] for m in reply.json()] == [gettext(outage.TRY_AGAIN_LATER, "fr")]
+        written = web.post({"text": "hello, I need to see a doctor please"})
+        assert written.status_code == 503
+        assert written.json()["text"] == gettext(outage.TRY_AGAIN_LATER, "en")  # the page shows it as is
     finally:
         prod.postgres("start")
     # Back: the first request may meet a dead pooled connection; the person writes again.
