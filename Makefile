@@ -7,15 +7,32 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
+.PHONY: run run-prod bench test install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
 
 run: install catalogs
 	$(PY) -m bot run
 
+# The production profile on this machine: PostgreSQL and Redis from Debian's packages on loopback
+# (data kept in var/postgres and var/redis), nginx in front of two Rasa and two action servers.
+PROD_PG_PORT ?= 54330
+PROD_REDIS_PORT ?= 63790
+PROD_STORES := PASS_TEST_PG_PORT=$(PROD_PG_PORT) PASS_PG_DIR=$(CURDIR)/var/postgres \
+	PASS_REDIS_PORT=$(PROD_REDIS_PORT) PASS_REDIS_DIR=$(CURDIR)/var/redis
+run-prod: install catalogs
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
+	@mkdir -p var && pg=$$($(PROD_STORES) scripts/postgres.sh start pass pass_tracker) && \
+	  redis=$$($(PROD_STORES) scripts/redis.sh start) && \
+	  trap '$(PROD_STORES) scripts/redis.sh stop; $(PROD_STORES) scripts/postgres.sh stop' EXIT && \
+	  DATABASE_URL=$$pg TRACKER_DATABASE_URL=$${pg%/pass}/pass_tracker REDIS_URL=$$redis $(PY) -m bot run --profile prod
+
 # The PostgreSQL tests run against a throwaway server (installed from Debian's package if missing);
+# the fault tests (tests/test_faults.py) start the production profile with their own PostgreSQL and
+# Redis and Debian's nginx (installed here if missing);
 # the browser tests use Debian's Chromium (installed by scripts/chromium.sh if missing).
 test: install catalogs
 	@scripts/chromium.sh >/dev/null
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	@url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
 	  TEST_POSTGRES_URL=$$url $(PY) -m pytest
 
@@ -55,6 +72,12 @@ lock:
 	{ echo "# The whole environment, pinned. Regenerate with \`make lock\` after changing pyproject.toml."; \
 	  echo "# Python 3.10 (Rasa 3.6 does not run on 3.11)."; \
 	  /tmp/pass-lock-venv/bin/pip freeze --all | grep -v -E '^(pip|pass-saint-denis)[= ]' | sort -f; } > requirements.lock
+
+# Our assistant (production profile) against the stock `rasa init` bot, same run, same machine:
+# writes bench/results/<date>.json and prints the README table (about 10 minutes).
+bench: install catalogs
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
+	$(PY) bench/run.py
 
 # Compare NLU pipelines (LogisticRegression vs DIET): accuracy and training time (README figures).
 nlu-compare: install

@@ -16,7 +16,9 @@ from bot.i18n import SUPPORTED_LANGUAGES
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Saint-Denis PASS assistant")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="train if needed, migrate the database, start every process")
+    run = commands.add_parser("run", help="train if needed, migrate the database, start every process")
+    run.add_argument("--profile", choices=["dev", "prod"], default="dev",
+                     help="prod: two Rasa and two action replicas behind nginx, PostgreSQL, Redis (make run-prod)")
     train = commands.add_parser("train", help="train the model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if the model is up to date")
     commands.add_parser("nlu-report", help="per-language intent figures on the held-out examples")
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "run":
-        return launcher.main()
+        return launcher.main(args.profile)
     if args.command == "train":
         print(training.ensure_model(force=args.force))
         return 0

@@ -1,6 +1,9 @@
 """Start every process of the assistant, print where each one is, stop them all together.
 
 Add a process (console, reminder worker...) by adding one Service line in `services()`.
+`python -m bot run --profile prod` starts the production profile instead (`prod_services()`):
+two Rasa replicas and two action servers behind nginx, two SMS workers, PostgreSQL and Redis
+given by DATABASE_URL, TRACKER_DATABASE_URL and REDIS_URL (`make run-prod` starts them).
 Ctrl-C (or SIGTERM) stops every process started; if one process dies, the others are stopped
 too, so a half-running assistant never goes unnoticed.
 """
@@ -15,7 +18,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import database, settings, training
+from urllib.parse import urlsplit
+
+from bot import database, proxy, settings, training
 from bot.settings import ROOT, Settings
 
 STOP_GRACE_SECONDS = 10
@@ -28,6 +33,7 @@ class Service:
     argv: list[str]
     ready_url: str | None  # answers 200 once the process serves requests (None: ready once started)
     shown: str  # what to print once ready
+    wave: int = 0  # started once every service of the waves before it is ready
 
 
 def services(cfg: Settings, model: Path) -> list[Service]:
@@ -48,6 +54,49 @@ def services(cfg: Settings, model: Path) -> list[Service]:
         Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
                 f"staff console   http://127.0.0.1:{cfg.console_port}/ (first account: python -m bot users create --role coordinator NAME)"),
     ]
+
+
+def prod_services(cfg: Settings, model: Path) -> list[Service]:
+    """Two of everything behind one nginx: the Rasa replicas share the PostgreSQL tracker store
+    and the Redis lock store, the action servers are stateless, the SMS workers claim rows."""
+    python = sys.executable
+    config = proxy.write_config(cfg.var_dir / "nginx", {cfg.rasa_port: cfg.rasa_replica_ports,
+                                                        cfg.action_port: cfg.action_replica_ports})
+    found: list[Service] = [
+        Service(f"actions-{n}", [python, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)],
+                f"http://127.0.0.1:{port}/health", f"action server   http://127.0.0.1:{port}")
+        for n, port in enumerate(cfg.action_replica_ports, 1)]
+    # The first replica creates the tracker tables alone; the others start once it is ready.
+    found += [
+        Service(f"rasa-{n}", [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
+                              "--port", str(port), "--enable-api", "--auth-token", cfg.rasa_token,
+                              "--endpoints", str(ROOT / "endpoints.prod.yml"), "--credentials", str(ROOT / "credentials.yml")],
+                f"http://127.0.0.1:{port}/", f"Rasa replica    http://127.0.0.1:{port}", wave=min(n - 1, 1))
+        for n, port in enumerate(cfg.rasa_replica_ports, 1)]
+    found.append(Service("proxy", proxy.argv(config), f"{cfg.rasa_url}/",
+                         f"nginx           {cfg.rasa_url} → Rasa replicas, "
+                         f"{cfg.action_server_url.rsplit('/', 1)[0]} → action servers ({config})\n"
+                         f"  web chat        {cfg.rasa_url}/webhooks/webchat/\n"
+                         f"  REST chat       {cfg.rasa_url}/webhooks/rest/webhook\n"
+                         f"  SMS webhook     {cfg.public_url}/webhooks/twilio/webhook\n"
+                         f"  HTTP API        {cfg.rasa_url}/ (token in {cfg.var_dir / 'rasa.token'} or $RASA_TOKEN)", wave=2))
+    found += [Service(f"sms-{n}", [python, "-m", "bot", "sms", "worker"], None,
+                      f"SMS worker {n}    " + ("sending through Twilio" if cfg.twilio.live else "dry run"), wave=2)
+              for n in (1, 2)]
+    return found
+
+
+def prod_environment(cfg: Settings) -> dict[str, str]:
+    missing = [name for name, value in (("DATABASE_URL", os.environ.get("DATABASE_URL")),
+                                        ("TRACKER_DATABASE_URL", cfg.tracker_database_url),
+                                        ("REDIS_URL", cfg.redis_url)) if not value]
+    if missing:
+        raise RuntimeError(f"the prod profile needs {', '.join(missing)} (make run-prod sets them)")
+    redis = urlsplit(cfg.redis_url)
+    env = child_environment(cfg)
+    env.update(TRACKER_DATABASE_URL=cfg.tracker_database_url, REDIS_HOST=redis.hostname or "127.0.0.1",
+               REDIS_PORT=str(redis.port or 6379), REDIS_DB=(redis.path.strip("/") or "0"))
+    return env
 
 
 def child_environment(cfg: Settings) -> dict[str, str]:
@@ -80,24 +129,45 @@ class Launcher:
         self.running: dict[str, subprocess.Popen] = {}
 
     def start(self) -> None:
-        for service in self.to_start:
-            # A session of its own, so stopping reaches the whole process tree.
-            self.running[service.name] = subprocess.Popen(service.argv, cwd=ROOT, env=self.env, start_new_session=True)
+        """Start every service, wave by wave (all but the last wave are ready on return)."""
+        waves = sorted({service.wave for service in self.to_start})
+        for wave in waves:
+            for service in self.to_start:
+                if service.wave == wave:
+                    # A session of its own, so stopping reaches the whole process tree.
+                    self.running[service.name] = subprocess.Popen(service.argv, cwd=ROOT, env=self.env,
+                                                                  start_new_session=True)
+            if wave != waves[-1]:
+                self.wait_until_ready([s for s in self.to_start if s.wave == wave])
 
-    def wait_until_ready(self) -> None:
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Stop one service's process tree (fault tests: a replica that crashes)."""
+        process = self.running[name]
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+        process.wait()
+
+    def restart(self, name: str) -> None:
+        """Start one stopped service again and wait until it is ready."""
+        service = next(s for s in self.to_start if s.name == name)
+        self.running[name] = subprocess.Popen(service.argv, cwd=ROOT, env=self.env, start_new_session=True)
+        self.wait_until_ready([service])
+
+    def wait_until_ready(self, services: list[Service] | None = None) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        pending = list(self.to_start)
+        pending = list(self.to_start if services is None else services)
+        names = None if services is None else [s.name for s in services]
         while pending:
-            self._check_alive()
+            self._check_alive(names)
             pending = [s for s in pending if s.ready_url and not _ready(s.ready_url)]
             if pending and time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {READY_TIMEOUT_SECONDS} s: {', '.join(s.name for s in pending)}")
             if pending:
                 time.sleep(0.5)
 
-    def _check_alive(self) -> None:
+    def _check_alive(self, names: list[str] | None = None) -> None:
         for name, process in self.running.items():
-            if process.poll() is not None:
+            if (names is None or name in names) and process.poll() is not None:
                 raise RuntimeError(f"{name} exited with code {process.returncode}")
 
     def watch(self) -> None:
@@ -122,11 +192,16 @@ def _raise_interrupt(signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def main(profile: str = "dev") -> int:
     cfg = settings.load()
+    try:
+        env = prod_environment(cfg) if profile == "prod" else child_environment(cfg)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     model = training.ensure_model()
     database.upgrade(cfg.database_url)
-    launcher = Launcher(services(cfg, model), child_environment(cfg))
+    launcher = Launcher((prod_services if profile == "prod" else services)(cfg, model), env)
     # Explicit handlers: a launcher started in the background inherits an ignored SIGINT.
     signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -136,7 +211,10 @@ def main() -> int:
         print("\nThe PASS assistant is running:")
         for service in launcher.to_start:
             print(f"  {service.shown}")
-        print(f"  app database    {cfg.database_url}\n  Ctrl-C stops everything.\n", flush=True)
+        print(f"  app database    {_without_password(cfg.database_url)}", flush=True)
+        if profile == "prod":
+            print(f"  tracker store   {_without_password(cfg.tracker_database_url)}\n  lock store      {cfg.redis_url}")
+        print("  Ctrl-C stops everything.\n", flush=True)
         launcher.watch()
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
@@ -147,3 +225,9 @@ def main() -> int:
     finally:
         launcher.stop()
     return 0
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -49,6 +49,12 @@ class Settings:
     webchat_origins: tuple[str, ...]
     webchat_messages_per_minute: int
     sms_number: str | None  # the number people text, shown on posters; None until the PASS has one
+    # Production profile (`python -m bot run --profile prod`): PostgreSQL tracker store, Redis lock
+    # store, the replicas' own ports behind the proxy that listens on rasa_port and action_port.
+    tracker_database_url: str | None
+    redis_url: str | None
+    rasa_replica_ports: tuple[int, ...]
+    action_replica_ports: tuple[int, ...]
     console_port: int = 5080  # the social workers' console (bot/console), on 127.0.0.1
     retention_days: int = 365  # conversations and personal data erased after this much silence
 
@@ -107,6 +113,14 @@ def load() -> Settings:
         webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
         webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
         sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
+        tracker_database_url=os.environ.get("TRACKER_DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        rasa_replica_ports=_ports("RASA_REPLICA_PORTS", "5015,5016"),
+        action_replica_ports=_ports("ACTION_REPLICA_PORTS", "5056,5057"),
         console_port=int(os.environ.get("CONSOLE_PORT", "5080")),
         retention_days=int(os.environ.get("PASS_RETENTION_DAYS", "365")),
     )
+
+
+def _ports(env_name: str, default: str) -> tuple[int, ...]:
+    return tuple(int(port) for port in os.environ.get(env_name, default).split(",") if port.strip())

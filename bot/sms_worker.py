@@ -132,10 +132,14 @@ class Worker:
                 except Exception as error:  # Twilio unreachable: ask again next round
                     logger.warning("sms %s: cannot settle yet (%s)", row.id, type(error).__name__)
                     continue
-                if sid:
-                    row.status, row.twilio_sid, row.sent_at = "sent", sid, row.claimed_at
-                else:
-                    row.status, row.claimed_by, row.due_at = "pending", None, now
+                # Only if no other worker settled it meanwhile (both may see it unsettled at
+                # once; the one that comes second would no longer find it and send it again).
+                values = (dict(status="sent", twilio_sid=sid, sent_at=row.claimed_at) if sid
+                          else dict(status="pending", claimed_by=None, due_at=now))
+                session.execute(
+                    update(OutboundSms).where(OutboundSms.id == row.id, OutboundSms.status == row.status,
+                                              OutboundSms.claimed_at == row.claimed_at)
+                    .values(**values).execution_options(synchronize_session=False))
 
     def run_forever(self) -> None:
         stopping = False

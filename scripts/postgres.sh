@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for the tests, on 127.0.0.1:${PASS_TEST_PG_PORT:-54329}.
-#   scripts/postgres.sh start   installs Debian's postgresql if missing, starts a fresh cluster,
-#                               prints its URL (postgresql://...)
+#   scripts/postgres.sh start [db...]  installs Debian's postgresql if missing, starts a fresh cluster,
+#                               creates the databases (default pass_test), prints the first one's URL
 #   scripts/postgres.sh stop    stops it and removes its files
+# PASS_PG_DIR keeps the cluster in a directory of your choice across starts (make run-prod).
 set -euo pipefail
 PORT=${PASS_TEST_PG_PORT:-54329}
-DATA=/tmp/pass-test-pg-$PORT
+DATA=${PASS_PG_DIR:-/tmp/pass-test-pg-$PORT}
 RUN_AS=postgres
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -24,15 +25,20 @@ case "${1:-}" in
     "$0" stop >/dev/null 2>&1 || true
     mkdir -p "$DATA"
     [ "$(id -u)" = 0 ] && chown "$RUN_AS" "$DATA"
-    as_postgres "$BIN/initdb -D $DATA -A trust -U postgres" >/dev/null
+    [ -f "$DATA/PG_VERSION" ] || as_postgres "$BIN/initdb -D $DATA -A trust -U postgres" >/dev/null
     as_postgres "$BIN/pg_ctl -D $DATA -l $DATA/server.log -w -o '-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200' start" >/dev/null
-    as_postgres "$BIN/psql -h 127.0.0.1 -p $PORT -U postgres -qc 'CREATE DATABASE pass_test'" >/dev/null
-    echo "postgresql://postgres@127.0.0.1:$PORT/pass_test"
+    shift
+    DBS=("${@:-pass_test}")
+    for db in "${DBS[@]}"; do
+      exists=$(as_postgres "$BIN/psql -h 127.0.0.1 -p $PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='$db'\"")
+      [ "$exists" = 1 ] || as_postgres "$BIN/psql -h 127.0.0.1 -p $PORT -U postgres -qc 'CREATE DATABASE $db'" >/dev/null
+    done
+    echo "postgresql://postgres@127.0.0.1:$PORT/${DBS[0]}"
     ;;
   stop)
     BIN=$(pg_bin)
     if [ -n "$BIN" ] && [ -d "$DATA" ]; then as_postgres "$BIN/pg_ctl -D $DATA -m fast -w stop" >/dev/null || true; fi
-    rm -rf "$DATA"
+    [ -n "${PASS_PG_DIR:-}" ] || rm -rf "$DATA"
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.agent import Agent
+from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot import choices, language_detection
 from bot.i18n import DEFAULT_LANGUAGE, supported
@@ -14,6 +15,7 @@ from bot.rendering import render
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
     """Buttons of the bot's latest menu in this conversation (empty if none is open)."""
+    no_silent_fallback(agent)
     tracker = await agent.tracker_store.retrieve(sender)
     if tracker is None:
         return []
@@ -28,8 +30,23 @@ def nothing_to_read(text: str) -> bool:
     return not text.strip()
 
 
+def _reraise(error: Exception) -> None:
+    raise error
+
+
+def no_silent_fallback(agent: Agent) -> None:
+    """Rasa wraps the tracker store in a FailSafeTrackerStore which, when the database is away,
+    starts an empty conversation in memory: the person would be greeted again, their answers
+    lost, and the new events appended to the old conversation once the database is back. Its
+    error hook raising instead lets the channel answer "try again later" (bot.outage)."""
+    store = agent.tracker_store
+    if isinstance(store, FailSafeTrackerStore) and store._on_tracker_store_error is None:
+        store._on_tracker_store_error = _reraise
+
+
 async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
     """The text and metadata to hand to Rasa for what the person wrote."""
+    no_silent_fallback(agent)
     if nothing_to_read(text):
         return NOTHING_TO_READ, dict(metadata or {})
     if choices.NUMBER.match(text):

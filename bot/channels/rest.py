@@ -3,7 +3,8 @@
 Differences from the stock channel: a numbered reply ("2") is turned into the payload of the
 second choice of the last menu, so it means exactly what the button means; the language of the
 message is detected (both in bot.channels.incoming); malformed requests get a 400 instead of an
-exception; message text never reaches the logs.
+exception; message text never reaches the logs; when the assistant cannot answer (a database is
+away) the person reads a polite "try again later" (503) instead of nothing.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import outage
 from bot.channels import incoming
 from bot.rendering import channel_kind
 
@@ -51,13 +53,17 @@ class RestInput(InputChannel):
                 return response.json({"error": "'message' must be a string"}, status=400)
             if metadata is not None and not isinstance(metadata, dict):
                 return response.json({"error": "'metadata' must be an object"}, status=400)
-            text = text[:MAX_TEXT_LENGTH]
-            text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata)
-
+            text = original = text[:MAX_TEXT_LENGTH]
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-            )
+            try:
+                text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata)
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                )
+            except Exception as error:  # the tracker store or the app database is away
+                logger.error("a REST turn failed: %s", type(error).__name__)  # no text in the log
+                return response.json([{"recipient_id": sender, "text": outage.try_again_later(original, metadata)}],
+                                     status=503)
             kind = channel_kind(self.name(), metadata)
             return response.json(await incoming.never_silent(request.app.ctx.agent, sender, collector.messages, kind))
 

@@ -13,6 +13,7 @@ number of messages per minute (429). Message text never reaches the logs.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -20,10 +21,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import people, settings, webchat
+from bot import outage, people, settings, webchat
 from bot.channels import incoming
 from bot.i18n import DEFAULT_LANGUAGE, gettext, supported
 from bot.rendering import WEB
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000
 CONTENT_TYPES = {"chat.css": "text/css; charset=utf-8", "chat.js": "text/javascript; charset=utf-8"}
@@ -109,24 +112,29 @@ class WebChatInput(InputChannel):
             if not isinstance(body, dict):
                 return _json({"error": "expected a JSON object"}, status=400)
 
-            if body.get("start") is True:
-                # The opening greeting; the link's language and association go with it.
-                text = "/greet"
-                metadata = {"preset_language": supported(_str(body.get("lang"))),
-                            "source": people.source_tag(body.get("src"))}
-                metadata = {name: value for name, value in metadata.items() if value}
-            elif isinstance(body.get("payload"), str):
-                # A button: only a choice of the menu still open is accepted.
-                if body["payload"] not in [b["payload"] for b in await incoming.last_menu(agent, sender)]:
-                    return await self._refusal(request, conversation, "stale_choice", 409)
-                text, metadata = body["payload"], {}
-            elif isinstance(body.get("text"), str) and body["text"].strip():
-                text, metadata = await incoming.prepare(agent, sender, body["text"][:MAX_TEXT_LENGTH], None)
-            else:
-                return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
+            try:
+                if body.get("start") is True:
+                    # The opening greeting; the link's language and association go with it.
+                    text = "/greet"
+                    metadata = {"preset_language": supported(_str(body.get("lang"))),
+                                "source": people.source_tag(body.get("src"))}
+                    metadata = {name: value for name, value in metadata.items() if value}
+                elif isinstance(body.get("payload"), str):
+                    # A button: only a choice of the menu still open is accepted.
+                    if body["payload"] not in [b["payload"] for b in await incoming.last_menu(agent, sender)]:
+                        return await self._refusal(request, conversation, "stale_choice", 409)
+                    text, metadata = body["payload"], {}
+                elif isinstance(body.get("text"), str) and body["text"].strip():
+                    text, metadata = await incoming.prepare(agent, sender, body["text"][:MAX_TEXT_LENGTH], None)
+                else:
+                    return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
 
-            collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                collector = CollectingOutputChannel()
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            except Exception as error:  # a database is away: the page shows a polite "try again later"
+                logger.error("a web chat turn failed: %s", type(error).__name__)  # no text in the log
+                return _json({"error": "unavailable", "text": outage.try_again_later(
+                    _str(body.get("text")) or "", {"language": supported(_str(body.get("lang")))})}, status=503)
             said = await incoming.never_silent(agent, sender, collector.messages, WEB)
             messages = [{"text": m.get("text", ""), "buttons": m.get("buttons") or []} for m in said]
             language = await self._language(request, conversation)
