@@ -182,3 +182,14 @@ def test_ctrl_c_stops_every_process(tmp_path):
     assert e2e.port_open(assistant.rasa_port) and e2e.port_open(assistant.action_port)
     assert e2e.stop(assistant) == 0
     assert not e2e.port_open(assistant.rasa_port) and not e2e.port_open(assistant.action_port)
+
+
+def test_gibberish_is_not_taken_as_consent(bot):
+    sender = "fr-consent-gibberish"
+    bot.say(sender, "bonjour")
+    bot.say(sender, "1")  # Français
+    asked = bot.texts(sender, "パーティーへ行かないか")
+    assert bot.stored(sender)[0] is None or bot.stored(sender)[0].consent_at is None
+    assert any("Acceptez-vous" in text for text in asked)  # the consent question again
+    bot.say(sender, "oui")
+    assert bot.stored(sender)[0].consent_at is not None

@@ -15,6 +15,11 @@ from bot.responses import NOT_ELIGIBLE_RESPONSES
 ANSWER_SLOTS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
 
 
+# Consent must be a clear yes: a button, a number, or words the model reads as "yes" with at
+# least this confidence ("oui", "نعم", "da": 0.74 and more; strings it cannot read: about 0.43).
+CONSENT_MIN_CONFIDENCE = 0.6
+
+
 class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
@@ -39,6 +44,8 @@ class ValidateScreeningForm(FormValidationAction):
     async def validate_consent_given(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is True and (tracker.latest_message.get("intent") or {}).get("confidence", 0) < CONSENT_MIN_CONFIDENCE:
+            return {"consent_given": None}  # not a clear yes (gibberish reads as a weak "affirm"): ask again
         if value is True:
             key = store.key_for(tracker.sender_id)
             language = tracker.get_slot("language")
