@@ -3,8 +3,9 @@ words naming one of the offered times ("mardi 14h", "monday 9:30") pick that tim
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable, Mapping, Sequence
+
+from bot.answers import normalise
 
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -42,19 +43,8 @@ SLOT_PAYLOAD = "/choose_slot"
 TIME = re.compile(r"\b(\d{1,2})\s*(?:h|:|\.|heures?|hours?)\s*(\d{2})?\b|\b(\d{1,2}):(\d{2})\b")
 
 
-# "mardi, je ne peux pas": a time named to refuse it is not a choice (words as _plain makes them).
+# "mardi, je ne peux pas": a time named to refuse it is not a choice (words as normalise makes them).
 NEGATIONS = {"pas", "not", "no", "non", "nu", "nao", "cannot", "cant", "لا", "না", "نه", "نمی"}
-
-
-def _plain(text: str) -> str:
-    """Lower case, no accents, every digit as an ASCII digit (Arabic and Bengali digits too)."""
-    out = []
-    for char in unicodedata.normalize("NFD", text.lower()):
-        if unicodedata.combining(char):
-            continue
-        digit = unicodedata.decimal(char, None)
-        out.append(str(digit) if digit is not None else char)
-    return "".join(out)
 
 
 def _times(text: str) -> set[str]:
@@ -73,14 +63,14 @@ def resolve_slot_words(text: str | None, buttons: Sequence[Mapping[str, str]]) -
     offered = [b for b in buttons if str(b.get("payload", "")).startswith(SLOT_PAYLOAD)]
     if not text or not offered:
         return None
-    said = _plain(text)
+    said = normalise(text)
     if NEGATIONS & set(re.findall(r"[^\W\d_]+", said)):
         return None
     said_times, said_words = _times(said), set(re.findall(r"[^\W\d_]{3,}", said))
     scores = []
     for button in offered:
-        title = _plain(str(button.get("title", "")))
-        title_times = set(re.findall(r"\d{2}:\d{2}", title))
+        title = normalise(str(button.get("title", "")))
+        title_times = _times(title)
         if said_times and not said_times & title_times:
             scores.append(0)
             continue

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from bot.booking.appointments import COVERS
 from bot.models import Appointment, Handoff, Person, Screening, Slot
-from bot.outbox import aware
 
 DIMENSIONS = {"language": "langue", "channel": "canal", "source": "association", "site": "site"}
 METRICS = ("screened", "eligible", "booked", "attended", "no_show", "handoffs", "pickup_minutes",
@@ -99,7 +98,7 @@ def figures(session: Session, start: datetime, end: datetime, by: str = "languag
         else:
             add("handoffs", group, handoff.id)
         if handoff.claimed_at:
-            minutes = (aware(handoff.claimed_at) - aware(handoff.created_at)).total_seconds() / 60
+            minutes = (handoff.claimed_at - handoff.created_at).total_seconds() / 60
             pickups[TOTAL].append(minutes)
             if by != "site":
                 pickups[group].append(minutes)

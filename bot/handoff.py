@@ -27,7 +27,7 @@ def opening_hours() -> outbox.Window:
 
 
 def is_open(moment: datetime | None = None) -> bool:
-    hours, local = opening_hours(), outbox.aware(moment or utcnow()).astimezone(outbox.PARIS)
+    hours, local = opening_hours(), (moment or utcnow()).astimezone(outbox.PARIS)
     return local.weekday() in hours.days and hours.start <= local.time() < hours.end
 
 

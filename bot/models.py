@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, JSON, String, Text, UniqueConstraint, text
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -14,6 +15,24 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UTCDateTime(TypeDecorator):
+    """A moment, stored in UTC and always read back with its zone. SQLite keeps no zone: without
+    this every reader would have to guess; with it, comparisons with utcnow() just work."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
 class Person(Base):
     __tablename__ = "person"
 
@@ -21,16 +40,16 @@ class Person(Base):
     key = Column(String(64), nullable=False, unique=True)  # HMAC-SHA256 of the channel id
     language = Column(String(8), nullable=True)
     consent_version = Column(String(32), nullable=True)
-    consent_at = Column(DateTime(timezone=True), nullable=True)
+    consent_at = Column(UTCDateTime, nullable=True)
     source = Column(String(40), nullable=True)  # association tag of the link they came by (?src=)
     # Only for sending SMS: a keyed hash to find the person from an incoming number, and the
     # number itself encrypted (bot/crypto.py). Empty for people who never gave one.
     phone_key = Column(String(64), nullable=True, unique=True, index=True)
     phone_encrypted = Column(Text, nullable=True)
-    sms_opted_out_at = Column(DateTime(timezone=True), nullable=True)  # STOP received
+    sms_opted_out_at = Column(UTCDateTime, nullable=True)  # STOP received
     cover_ends_on = Column(Date, nullable=True)  # end of the AME, recorded by staff (renewal reminder)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     screenings = relationship("Screening", back_populates="person", cascade="all, delete-orphan")
     requests = relationship("PersonRequest", back_populates="person", cascade="all, delete-orphan")
@@ -50,7 +69,7 @@ class Screening(Base):
     saint_denis_link = Column(Boolean, nullable=True)
     pass_eligible = Column(Boolean, nullable=True)
     reasons = Column(JSON, nullable=False, default=list)
-    completed_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    completed_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     person = relationship("Person", back_populates="screenings")
 
@@ -64,7 +83,7 @@ class PersonRequest(Base):
     person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True, index=True)  # NULL: erased
     kind = Column(String(32), nullable=False)  # see people.REQUEST_KINDS
     status = Column(String(16), nullable=False, default="open")
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     person = relationship("Person", back_populates="requests")
 
@@ -100,8 +119,8 @@ class Slot(Base):
     id = Column(Integer, primary_key=True)
     worker_id = Column(Integer, ForeignKey("social_worker.id", ondelete="CASCADE"), nullable=False)
     site = Column(String(40), nullable=False, index=True)
-    start_at = Column(DateTime(timezone=True), nullable=False, index=True)  # UTC
-    end_at = Column(DateTime(timezone=True), nullable=False)
+    start_at = Column(UTCDateTime, nullable=False, index=True)  # UTC
+    end_at = Column(UTCDateTime, nullable=False)
     blocked = Column(Boolean, nullable=False, default=False)  # set by staff: not offered
 
 
@@ -122,8 +141,8 @@ class Appointment(Base):
     language = Column(String(8), nullable=False)
     # What the person actually obtained, recorded by staff: {"PUMA": "opened", "AME": "pending"...}
     rights_obtained = Column(JSON, nullable=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     slot = relationship("Slot")
 
@@ -135,7 +154,7 @@ class InboundMessage(Base):
     __tablename__ = "inbound_message"
 
     sid = Column(String(64), primary_key=True)
-    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    received_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
 
 class OutboundSms(Base):
@@ -163,17 +182,17 @@ class OutboundSms(Base):
     kind = Column(String(24), nullable=False)  # reply, reminder_<offset>, three_months, renewal, opt_out...
     body = Column(Text, nullable=True)  # fixed text (replies); made at send time for reminders
     status = Column(String(12), nullable=False, default="pending")
-    due_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    valid_until = Column(DateTime(timezone=True), nullable=False)
+    due_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    valid_until = Column(UTCDateTime, nullable=False)
     quiet_hours = Column(Boolean, nullable=False, default=True)  # replies go at once, reminders wait
     attempts = Column(Integer, nullable=False, default=0)
     claimed_by = Column(String(64), nullable=True)
-    claimed_at = Column(DateTime(timezone=True), nullable=True)
-    sent_at = Column(DateTime(timezone=True), nullable=True)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    sent_at = Column(UTCDateTime, nullable=True)
     twilio_sid = Column(String(64), nullable=True, unique=True)
     error = Column(String(64), nullable=True)  # Twilio error code or HTTP status, never a text
     segments = Column(Integer, nullable=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class Handoff(Base):
@@ -193,10 +212,10 @@ class Handoff(Base):
     reason = Column(String(24), nullable=False)  # bot.handoff.REASONS
     status = Column(String(12), nullable=False, default="waiting", index=True)
     paused = Column(Boolean, nullable=False, default=False)  # the bot is silent in the conversation
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_at = Column(UTCDateTime, nullable=True)
     claimed_by = Column(Integer, ForeignKey("console_user.id", ondelete="SET NULL"), nullable=True)
-    resolved_at = Column(DateTime(timezone=True), nullable=True)
+    resolved_at = Column(UTCDateTime, nullable=True)
 
     person = relationship("Person")
 
@@ -211,7 +230,7 @@ class ConsoleUser(Base):
     role = Column(String(16), nullable=False)  # social_worker | coordinator
     password_hash = Column(String(200), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class ConsoleSession(Base):
@@ -222,8 +241,8 @@ class ConsoleSession(Base):
     id_hash = Column(String(64), primary_key=True)
     user_id = Column(Integer, ForeignKey("console_user.id", ondelete="CASCADE"), nullable=False, index=True)
     csrf_token = Column(String(64), nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class AuditEntry(Base):
@@ -232,7 +251,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     user_id = Column(Integer, ForeignKey("console_user.id", ondelete="SET NULL"), nullable=True)
     user_name = Column(String(80), nullable=False)  # kept if the account goes
     action = Column(String(40), nullable=False)  # view_sheet, claim, reply, resolve, mark_attended...

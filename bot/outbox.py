@@ -18,14 +18,13 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import OutboundSms
+from bot.models import OutboundSms, utcnow
+from bot.settings import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 # French practice for application-to-person SMS: 8:00-20:00, Monday to Saturday (Paris time).
 DEFAULT_WINDOW = "Mon-Sat 08:00-20:00"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -37,15 +36,6 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 
 OPEN_STATUSES = ("pending", "claimed")  # not yet handed to Twilio: may still be cancelled
-FINAL_STATUSES = ("sent", "delivered", "failed", "cancelled", "expired", "skipped", "dry_run")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone
 
 
 @dataclass(frozen=True)
@@ -67,13 +57,13 @@ def window(spec: str | None = None) -> Window:
 
 
 def sending_allowed(moment: datetime) -> bool:
-    allowed, local = window(), aware(moment).astimezone(PARIS)
+    allowed, local = window(), moment.astimezone(PARIS)
     return local.weekday() in allowed.days and allowed.start <= local.time() < allowed.end
 
 
 def next_allowed(moment: datetime) -> datetime:
     """The first moment at or after `moment` when an SMS may be sent."""
-    allowed, local = window(), aware(moment).astimezone(PARIS)
+    allowed, local = window(), moment.astimezone(PARIS)
     for day in range(8):
         candidate_day = (local + timedelta(days=day)).date()
         if candidate_day.weekday() not in allowed.days:
@@ -88,7 +78,7 @@ def next_allowed(moment: datetime) -> datetime:
 
 def last_allowed_before(moment: datetime) -> datetime | None:
     """The latest moment before `moment` when an SMS may be sent (within the week before)."""
-    allowed, local = window(), aware(moment).astimezone(PARIS)
+    allowed, local = window(), moment.astimezone(PARIS)
     for day in range(8):
         candidate_day = (local - timedelta(days=day)).date()
         if candidate_day.weekday() not in allowed.days:

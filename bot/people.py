@@ -36,8 +36,9 @@ def sms_sender_id(address: phones.Address, hash_key: str) -> str:
 def set_phone(session: Session, key: str, address: phones.Address, hash_key: str, data_key: str) -> Person:
     """Keep where to send this person's SMS (encrypted), and a keyed hash to recognise the number."""
     person = get_or_create(session, key)
-    person.phone_key = person_key(address.e164, hash_key)
-    person.phone_encrypted = crypto.encrypt(address.twilio, data_key)
+    if phone_of(person, data_key) != address:  # each message would otherwise rewrite the same number
+        person.phone_key = person_key(address.e164, hash_key)
+        person.phone_encrypted = crypto.encrypt(address.twilio, data_key)
     return person
 
 

@@ -116,7 +116,7 @@ def erase(session: Session, tracker_db: str, who: Identity) -> dict[str, int]:
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return moment.isoformat()
 
 
 def conversation(tracker_db: str, sender_ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -54,7 +54,7 @@ def schedule_for_appointment(session: Session, appointment: Appointment, now: da
     if appointment.person_id is None:
         return []
     now = now or outbox.utcnow()
-    start = outbox.aware(appointment.slot.start_at)
+    start = appointment.slot.start_at
     valid_until = start - LATEST_BEFORE_APPOINTMENT
     rows = []
     for offset in offsets():

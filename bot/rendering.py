@@ -11,13 +11,13 @@ from string import Formatter
 from typing import Any, Mapping
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.i18n import gettext
 from bot.responses import RESPONSES, Choice, Response
+from bot.settings import PARIS
 from bot.sms import fold_to_gsm7
 
 SMS = "sms"
@@ -56,7 +56,6 @@ def _label(choice: Choice, language: str, kind: str) -> str:
     return gettext(label, language) if choice.translate else label
 
 
-PARIS = ZoneInfo("Europe/Paris")  # appointments are in Saint-Denis, whatever the server's clock
 # Parameters holding a moment as ISO 8601 text (actions send JSON): said as a date and time.
 MOMENT_PARAMS = frozenset({"when"})
 

@@ -9,8 +9,11 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+# Saint-Denis time, whatever the server's clock: appointments, SMS hours, dates shown.
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _var_dir() -> Path:

@@ -32,7 +32,7 @@ def _outbox(limit: int) -> int:
         for row in outbox.listing(session, limit):
             person = session.get(Person, row.person_id)
             address = people.phone_of(person, cfg.data_key) if person else None
-            due = outbox.aware(row.due_at).astimezone(outbox.PARIS).strftime("%Y-%m-%d %H:%M")
+            due = row.due_at.astimezone(outbox.PARIS).strftime("%Y-%m-%d %H:%M")
             print(f"#{row.id}  {due}  {address.masked if address else '-':5}  {row.kind:14} {row.status:9} "
                   f"{row.body or '(text made when sent)'}")
     return 0
@@ -90,6 +90,6 @@ def _renewal(args: argparse.Namespace) -> int:
             print("error: this appointment's person was erased", file=sys.stderr)
             return 2
         row = reminders.schedule_renewal(session, appointment.person_id, args.ends)
-        when = outbox.aware(row.due_at).astimezone(outbox.PARIS).strftime("%Y-%m-%d %H:%M") if row else None
+        when = row.due_at.astimezone(outbox.PARIS).strftime("%Y-%m-%d %H:%M") if row else None
     print(f"renewal reminder on {when}" if when else "the end date is too close for a reminder: call the person")
     return 0

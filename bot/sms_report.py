@@ -32,7 +32,7 @@ def costs(languages=SUPPORTED_LANGUAGES) -> list[tuple[int, str, str, bool]]:
 
 def main(top: int = 25) -> int:
     rows = costs()
-    print(f"| segments | language | response | encoding |\n|---|---|---|---|")
+    print("| segments | language | response | encoding |\n|---|---|---|---|")
     for count, language, name, gsm in rows[:top]:
         print(f"| {count} | {language} | {name} | {'GSM-7' if gsm else 'UCS-2'} |")
     print("\nsegments for all texts, per language:")

@@ -90,7 +90,7 @@ class Worker:
             ).rowcount
             if not moved:  # cancelled (appointment moved) since the claim
                 return
-            valid_until, kind = outbox.aware(row.valid_until), row.kind
+            valid_until, kind = row.valid_until, row.kind
         result = self.transport.send(to, body, valid_until, now)
         with session_scope(self.cfg.database_url) as session:
             row = session.get(OutboundSms, row_id)
@@ -101,12 +101,12 @@ class Worker:
         """Where and what to send, or None after recording why it is not sent now."""
         if row is None or row.status != "claimed":
             return None
-        if now > outbox.aware(row.valid_until):
+        if now > row.valid_until:
             row.status = "expired"
             return None
         if row.quiet_hours and not outbox.sending_allowed(now):
             later = outbox.next_allowed(now)
-            row.status, row.claimed_by = ("pending", None) if later < outbox.aware(row.valid_until) else ("expired", None)
+            row.status, row.claimed_by = ("pending", None) if later < row.valid_until else ("expired", None)
             row.due_at = later
             return None
         person = session.get(Person, row.person_id)
@@ -128,7 +128,7 @@ class Worker:
                 known = set(session.execute(select(OutboundSms.twilio_sid).where(
                     OutboundSms.person_id == row.person_id, OutboundSms.twilio_sid.is_not(None))).scalars())
                 try:
-                    sid = self.transport.find_sent(address.twilio, row.body, outbox.aware(row.claimed_at), known)
+                    sid = self.transport.find_sent(address.twilio, row.body, row.claimed_at, known)
                 except Exception as error:  # Twilio unreachable: ask again next round
                     logger.warning("sms %s: cannot settle yet (%s)", row.id, type(error).__name__)
                     continue

@@ -19,15 +19,6 @@ ANSWERS = {"urgent": "non", "nationality_group": "3", "residence_status": "4", "
            "has_photo_id": "oui", "unaccompanied_minor": "non"}
 
 
-@pytest.fixture(scope="module")
-def open_slots(bot):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{bot.var_dir / 'pass.db'}", "PASS_VAR_DIR": str(bot.var_dir)}
-    run = lambda *args: subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, check=True)
-    run("workers", "add", "AS test", "--site", "cms_1", "--weekly",
-        "mon 09:00-12:00, tue 09:00-12:00, wed 09:00-12:00, thu 09:00-12:00, fri 09:00-12:00")
-    run("slots", "generate", "--days", "21")
-
-
 def screen_and_answer(bot, sender):
     from tests.test_rights_conversation import question_of
 

@@ -5,12 +5,12 @@ import pytest
 from playwright.sync_api import expect
 
 from bot.rendering import render
-from tests.test_webchat_browser import PHONE, RESULTS, browser  # noqa: F401 (the fixture)
+from tests.test_webchat_browser import PHONE, RESULTS
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_social_worker_answers_in_the_persons_web_chat_then_hands_back(bot, browser):  # noqa: F811
+def test_a_social_worker_answers_in_the_persons_web_chat_then_hands_back(bot, browser):
     assert bot.create_user("sophie").returncode == 0
     person = browser.new_context(viewport=PHONE, locale="fr-FR").new_page()
     person.goto(f"{bot.url}/webhooks/webchat/?lang=fr")

@@ -29,7 +29,7 @@ from bot.sms_transport import TwilioTransport
 from tests.e2e import free_port
 from tests.fake_twilio import Fault
 from tests.test_webchat_http import Chat
-from tests.test_sms_outbox import IN_THREE_DAYS, book, cfg, fake, make_due, person, rows  # noqa: F401 (fixtures)
+from tests.test_sms_outbox import IN_THREE_DAYS, book, make_due, person, rows
 
 TOKEN = "faults-token"
 

@@ -5,10 +5,8 @@ import re
 import pytest
 import requests
 
-from bot import webchat
 from bot.console.app import PUBLIC, create_app
 from bot.settings import load
-from tests import e2e
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long test password"

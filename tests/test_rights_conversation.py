@@ -121,7 +121,7 @@ def test_two_answers_not_understood_hand_over_to_a_human(bot):
 def test_the_safety_net_still_comes_first_during_the_rights_questions(bot):
     sender = "rights-fr-safety"
     for text in SCREENING["fr"]:
-        replies = bot.texts(sender, text)
+        bot.texts(sender, text)
     texts = bot.texts(sender, "je veux mourir")
     assert "3114" in texts[0]
     assert question_of(texts[-1], "fr") == "urgent"

@@ -47,3 +47,10 @@ def test_a_turn_is_joined_into_as_few_segments_as_possible():
     french, arabic = "a" * 150, "ب" * 60
     assert join_turn([french, arabic]) == [french, arabic]
     assert all(len(m) <= 1600 for m in join_turn(["x" * 900, "y" * 900]))
+
+
+def test_stop_and_start_keywords_are_whole_messages_in_any_case_or_accent():
+    from bot.channels.twilio_sms import keyword
+
+    assert [keyword(t) for t in ["Arrêt.", " stop ", "STOP!", "Démarrer", "start"]] == ["stop"] * 3 + ["start"] * 2
+    assert [keyword(t) for t in ["stop sms", "CANCEL", "ANNULER", ""]] == [None] * 4

@@ -15,7 +15,7 @@ import requests
 from bot.rendering import SMS, render
 from bot.settings import ROOT
 from tests import fake_twilio
-from tests.test_booking_conversation import ANSWERS, open_slots  # noqa: F401  (fixture)
+from tests.test_booking_conversation import ANSWERS
 from tests.test_rights_conversation import SCREENING
 
 pytestmark = pytest.mark.e2e

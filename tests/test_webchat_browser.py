@@ -1,10 +1,8 @@
 """The web chat in a real headless Chromium (Debian's, from scripts/chromium.sh): a whole
 screening in French, by keyboard and clicks, and in Arabic from an association's link, right to
 left. Screenshots go to results/ (webchat-fr.png, webchat-ar.png)."""
-import subprocess
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from bot import webchat
 from bot.i18n import gettext
@@ -14,18 +12,6 @@ from bot.settings import ROOT
 pytestmark = pytest.mark.e2e
 RESULTS = ROOT / "results"
 PHONE = {"width": 360, "height": 740}  # a small Android phone
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = subprocess.run([ROOT / "scripts" / "chromium.sh"], check=True, capture_output=True, text=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium.stdout.strip().splitlines()[-1],
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def open_choice(page, title):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -29,10 +29,6 @@ class SlotTaken(Exception):
 
 class UnknownAppointment(LookupError):
     pass
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone
 
 
 def free_slots(session: Session, after: datetime, site: str | None = None, limit: int = 3) -> list[Slot]:
@@ -92,7 +88,7 @@ def reschedule(session: Session, reference: str, slot_id: int) -> Appointment:
 
 def start_iso(slot: Slot) -> str:
     """When the slot starts, ISO 8601 with the Paris offset: 2026-12-07T09:00:00+01:00."""
-    return _aware(slot.start_at).astimezone(PARIS).isoformat()
+    return slot.start_at.astimezone(PARIS).isoformat()
 
 
 def as_json(appointment: Appointment) -> dict[str, Any]:

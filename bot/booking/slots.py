@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Availability, Slot, SocialWorker
+from bot.settings import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 SLOT_MINUTES = 30
 
 
@@ -37,7 +36,7 @@ def generate(session: Session, start: date, days: int = 28, minutes: int = SLOT_
     Idempotent: an existing slot (same worker, same start) is kept, booked or not."""
     public_holidays = holidays.France(years=range(start.year, (start + timedelta(days=days)).year + 1))
     existing = {
-        (worker_id, start_at.replace(tzinfo=timezone.utc) if start_at.tzinfo is None else start_at)
+        (worker_id, start_at)
         for worker_id, start_at in session.execute(select(Slot.worker_id, Slot.start_at))
     }
     created = 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-import unicodedata
 from datetime import timedelta
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
@@ -34,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 
 from bot import outbox, people, phones, settings
+from bot.answers import normalise
 from bot.channels import incoming
 from bot.database import session_scope
 from bot.models import InboundMessage, Person
@@ -48,14 +48,13 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_TEXT_LENGTH = 2000
 # Whole-message keywords, compared without accents or case. CANCEL is not one: here it
 # cancels an appointment (so it must not be an opt-out keyword in the Twilio console either).
-STOP_WORDS = {"STOP", "ARRET", "STOPALL", "UNSUBSCRIBE", "DESABONNER"}
-START_WORDS = {"START", "UNSTOP", "DEMARRER"}
+STOP_WORDS = {"stop", "arret", "stopall", "unsubscribe", "desabonner"}
+START_WORDS = {"start", "unstop", "demarrer"}
 
 
 def keyword(text: str) -> str | None:
     """'stop', 'start' or None for a message such as 'Arrêt.' or ' start '."""
-    plain = unicodedata.normalize("NFD", text.strip().strip(".!").upper())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = normalise(text).strip(" .!")
     return "stop" if plain in STOP_WORDS else "start" if plain in START_WORDS else None
 
 

@@ -28,7 +28,7 @@ from bot.console import audit, auth, canned, sheet
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Handoff
-from bot.outbox import PARIS, aware
+from bot.outbox import PARIS
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -48,11 +48,11 @@ COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours
 
 
 def paris(moment: datetime | None) -> str:
-    return aware(moment).astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if moment else ""
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
 def waited(moment: datetime) -> str:
-    minutes = int((outbox.utcnow() - aware(moment)).total_seconds() // 60)
+    minutes = int((outbox.utcnow() - moment).total_seconds() // 60)
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
 
 
@@ -285,7 +285,7 @@ def create_app(cfg: Settings) -> Sanic:
 
         def load(session: Session):
             rows = [{**appointments.as_json(a), "id": a.id, "covers": a.rights_obtained or {},
-                     "starts": aware(a.slot.start_at)} for a in appointments.between(session, start, end, site)]
+                     "starts": a.slot.start_at} for a in appointments.between(session, start, end, site)]
             audit.record(session, request.ctx.user, "view_appointments", None,
                          f"{site or 'tous sites'} {'semaine' if week else 'jour'} {first.isoformat()}")
             return rows

@@ -17,7 +17,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.models import ConsoleSession, ConsoleUser, utcnow
-from bot.outbox import aware
 
 ROLES = ("social_worker", "coordinator")
 # OWASP Password Storage Cheat Sheet, argon2id: m=19 MiB, t=2, p=1.
@@ -78,7 +77,7 @@ def current(session: Session, session_id: str | None) -> tuple[ConsoleSession, C
         return None
     now = utcnow()
     user = session.get(ConsoleUser, row.user_id)
-    if now - aware(row.last_seen_at) > idle_timeout() or user is None or not user.active:
+    if now - row.last_seen_at > idle_timeout() or user is None or not user.active:
         session.delete(row)
         return None
     row.last_seen_at = now
