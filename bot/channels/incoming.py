@@ -9,6 +9,7 @@ from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot import choices, language_detection
+from bot.channels.tracker_store import ErasingTrackerStore
 from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.rendering import render
 
@@ -16,6 +17,9 @@ from bot.rendering import render
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
     """Buttons of the bot's latest menu in this conversation (empty if none is open)."""
     no_silent_fallback(agent)
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
+    if isinstance(store, ErasingTrackerStore):
+        return choices.last_menu(store.events_since_last_user_message(sender))
     tracker = await agent.tracker_store.retrieve(sender)
     if tracker is None:
         return []

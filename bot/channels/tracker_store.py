@@ -1,27 +1,66 @@
-"""Rasa's SQL tracker store, except that a conversation that has just been erased is not saved.
+"""Rasa's SQL tracker store, except that a conversation that has just been erased is not saved,
+and with one cheap query for the open menu.
 
 The erasure runs in the action server (action_erase_my_data), but Rasa saves the tracker after
 the turn: a plain store would write the whole conversation back. Here, a turn in which the
 erasure action ran deletes the conversation instead, so the next message starts
-a fresh one. Declared in endpoints.yml.
+a fresh one. Declared in endpoints.yml and endpoints.prod.yml.
 """
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 ERASE_ACTION = "action_erase_my_data"
 
 
+# How many of a tracker's events are already in the database, noted on the tracker when it is
+# read or saved: Rasa's own save counts them with one more query on every turn.
+STORED = "_pass_stored_events"
+
+
 class ErasingTrackerStore(SQLTrackerStore):
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            setattr(tracker, STORED, len(tracker.events))
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
         with self.session_scope() as session:
-            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        if any(isinstance(e, ActionExecuted) and e.action_name == ERASE_ACTION
-               for e in list(tracker.events)[stored:]):
-            with self.session_scope() as session:  # this store's own database, whatever its dialect
+            stored = getattr(tracker, STORED, None)
+            if stored is None:
+                stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            new = list(tracker.events)[stored:]
+            if any(isinstance(e, ActionExecuted) and e.action_name == ERASE_ACTION for e in new):
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
-                session.commit()
-            return
-        await super().save(tracker)
+                stored = 0
+            else:
+                session.add_all(self._row(tracker.sender_id, e.as_dict(), e.type_name) for e in new)
+                stored = len(tracker.events)
+            session.commit()
+        setattr(tracker, STORED, stored)
+
+    def _row(self, sender_id: str, data: dict[str, Any], type_name: str):
+        return self.SQLEvent(sender_id=sender_id, type_name=type_name, timestamp=data.get("timestamp"),
+                             intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                             action_name=data.get("name"), data=json.dumps(data))
+
+    def events_since_last_user_message(self, sender_id: str) -> list[dict[str, Any]]:
+        """What happened after the person's latest message (the bot's last turn), read without
+        rebuilding the whole conversation: the channels look here for the menu a number picks."""
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            last_user = (sa.select(sa.func.coalesce(sa.func.max(events.id), 0))
+                         .where(events.sender_id == sender_id, events.type_name == UserUttered.type_name)
+                         .scalar_subquery())
+            rows = session.execute(sa.select(events.data)
+                                   .where(events.sender_id == sender_id, events.id > last_user)
+                                   .order_by(events.id)).scalars().all()
+        return [json.loads(row) for row in rows]
