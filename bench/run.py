@@ -5,7 +5,7 @@ table for the README.
 Measured: cold training time; REST throughput and p50/p95/p99 latency at 1, 10 and 50 concurrent
 conversations (ours: real screenings, actions and databases included; stock: greet / mood /
 affirm / goodbye); NLU parse latency; resident memory of every process; SMS segments of a
-screening + rights checklist + booking (fr, en); 10 000 due reminders through the real SMS
+screening + rights checklist + booking (every language); 10 000 due reminders through the real SMS
 workers to the fake Twilio. The machine may be shared: the load average is recorded.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench import load, reminders  # noqa: E402
 from bot import interview  # noqa: E402
 from bot.rendering import SMS, render  # noqa: E402
+from bot.responses import LANGUAGE_NAMES  # noqa: E402
 from bot.sms import join_turn, segments  # noqa: E402
 from tests.e2e import free_port  # noqa: E402
 
@@ -40,19 +41,16 @@ OUR_SCREENING = ["bonjour", "1", "oui", "oui", "1", "non", "oui"]  # French, to 
 STOCK_CONVERSATION = ["hello", "I am sad", "yes", "bye"]  # moodbot: greet, mood_unhappy, affirm, goodbye
 PARSE_TEXTS = ["bonjour", "je n'ai pas de papiers", "oui", "I have no insurance", "مرحبا", "je vis à Saint-Denis"]
 STOCK_PARSE_TEXTS = ["hello", "I am sad", "yes", "great", "goodbye", "no"]
-# Rights answers per language, then "1" books the first time offered.
-CHECKLIST = {
-    "fr": (["bonjour", "1", "oui", "oui", "1", "non", "oui"],
-           {"urgent": "non", "nationality_group": "3", "residence_status": "4", "age": "30 ans",
-            "months_in_france": "8 mois", "prior_ame_end": "1", "household_size": "1", "annual_resources": "0",
-            "has_stable_address": "oui", "has_domiciliation": "oui", "hosted_by_third_party": "non",
-            "has_photo_id": "oui", "unaccompanied_minor": "non"}),
-    "en": (["hello", "2", "yes", "yes", "1", "no", "yes"],
-           {"urgent": "no", "nationality_group": "3", "residence_status": "4", "age": "30 years old",
-            "months_in_france": "8 months", "prior_ame_end": "1", "household_size": "1", "annual_resources": "0",
-            "has_stable_address": "yes", "has_domiciliation": "yes", "hosted_by_third_party": "no",
-            "has_photo_id": "yes", "unaccompanied_minor": "no"}),
-}
+# A screening to the rights checklist and a booking, in every language: the person greets in
+# their language, picks it from the menu, then answers by the numbers the SMS lists (1 = yes,
+# 2 = no) and by figures, as many do on a basic phone. Non-EU, no permit, 8 months in France.
+GREETINGS = {"fr": "bonjour", "en": "hello", "ar": "مرحبا", "ro": "buna ziua", "bn": "নমস্কার", "fa": "سلام",
+             "es": "hola", "pt": "ola"}
+SCREENING_ANSWERS = ["1", "1", "1", "2", "1"]  # consent, health problem, no cover, cannot advance, lives here
+RIGHTS_ANSWERS = {"urgent": "2", "nationality_group": "3", "residence_status": "4", "age": "30",
+                  "months_in_france": "8", "prior_ame_end": "1", "household_size": "1", "annual_resources": "0",
+                  "has_stable_address": "1", "has_domiciliation": "1", "hosted_by_third_party": "2",
+                  "has_photo_id": "1", "unaccompanied_minor": "2"}
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "LOG_LEVEL": "WARNING"}
 
 
@@ -111,7 +109,8 @@ def memory(root_pid: int) -> dict[str, float]:
 
 def screening_segments(base: str, language: str) -> dict:
     """SMS segments the assistant sends for one screening + rights checklist + booking."""
-    screening, answers = CHECKLIST[language]
+    menu_number = str(list(LANGUAGE_NAMES).index(language) + 1)
+    screening = [GREETINGS[language], menu_number, *SCREENING_ANSWERS]
     sender = f"bench-sms-{language}-{time.time_ns()}"
     turns: list[list[str]] = []
 
@@ -129,7 +128,7 @@ def screening_segments(base: str, language: str) -> dict:
                      if texts and texts[-1].startswith(render(q.response, language, SMS).text)), None)
         if fact is None:
             break
-        texts = say(answers[fact])
+        texts = say(RIGHTS_ANSWERS[fact])
     say("1")  # the first time offered
     slots = requests.get(f"{base}/conversations/{sender}/tracker", params={"token": "bench-token"}, timeout=30).json()["slots"]
     sms = [message for turn in turns for message in join_turn(turn)]
@@ -218,7 +217,7 @@ def main() -> int:
             results["memory_mb"] = {"ours": memory(ours.pid), "stock": memory(stock.pid)}
             print("SMS segments...", flush=True)
             results["sms_segments"] = {language: screening_segments(env["url"], language)
-                                       for language in CHECKLIST}
+                                       for language in GREETINGS}
             stop(stock)
             stop(ours)
             print(f"{REMINDERS} reminders...", flush=True)
