@@ -74,7 +74,8 @@ NATIONALITY_CHOICES = (
 )
 
 RESIDENCE_CHOICES = (
-    Choice(payload("inform", residence_status="regular"), N_("Valid residence permit or receipt")),
+    Choice(payload("inform", residence_status="regular"), N_("Valid residence permit or receipt"),
+           sms_label=N_("Valid permit or receipt")),  # without the French name: one SMS segment
     Choice(payload("inform", residence_status="asylum_seeker"), N_("Asylum seeker")),
     Choice(payload("inform", residence_status="permit_expired"), N_("My permit has expired")),
     Choice(payload("inform", residence_status="irregular"), N_("No residence permit")),
