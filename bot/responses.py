@@ -56,12 +56,14 @@ LANGUAGE_CHOICES = tuple(
 )
 
 COVER_CHOICES = (
-    Choice(payload("inform_cover", current_cover="none"), N_("No cover at all")),
-    Choice(payload("inform_cover", current_cover="puma_only"), N_("Carte Vitale only, no mutuelle")),
-    Choice(payload("inform_cover", current_cover="puma_complementary"), N_("Carte Vitale and a mutuelle or CSS")),
+    Choice(payload("inform_cover", current_cover="none"), N_("No cover at all"), sms_label=N_("None")),
+    Choice(payload("inform_cover", current_cover="puma_only"), N_("Carte Vitale only, no mutuelle"),
+           sms_label=N_("Carte Vitale only")),
+    Choice(payload("inform_cover", current_cover="puma_complementary"), N_("Carte Vitale and a mutuelle or CSS"),
+           sms_label=N_("Carte Vitale and mutuelle or CSS")),
     Choice(payload("inform_cover", current_cover="ame"), N_("State medical aid card (AME)"),
-           sms_label=N_("State medical aid card")),
-    Choice(payload("inform_cover", current_cover="closed"), N_("My rights are closed")),
+           sms_label=N_("State medical aid")),
+    Choice(payload("inform_cover", current_cover="closed"), N_("My rights are closed"), sms_label=N_("Rights closed")),
     Choice(payload("inform_cover", current_cover="unknown"), N_("I don't know")),
 )
 
@@ -72,7 +74,8 @@ NATIONALITY_CHOICES = (
 )
 
 RESIDENCE_CHOICES = (
-    Choice(payload("inform", residence_status="regular"), N_("Valid residence permit or receipt")),
+    Choice(payload("inform", residence_status="regular"), N_("Valid residence permit or receipt"),
+           sms_label=N_("Valid permit or receipt")),  # without the French name: one SMS segment
     Choice(payload("inform", residence_status="asylum_seeker"), N_("Asylum seeker")),
     Choice(payload("inform", residence_status="permit_expired"), N_("My permit has expired")),
     Choice(payload("inform", residence_status="irregular"), N_("No residence permit")),
@@ -98,8 +101,8 @@ RESPONSES: dict[str, Response] = {
     "utter_greet": Response(
         N_("Hello! I am the health assistant of the city of Saint-Denis (PASS de ville). "
            "I help you get care without paying upfront and open your health rights."),
-        sms=N_("Hello! I am the health assistant of the city of Saint-Denis. "
-               "I help you get care without paying upfront and open your health rights."),
+        # Short on SMS: with the notice it must fit in two segments.
+        sms=N_("Hello! I am the health assistant of Saint-Denis, for care without paying upfront."),
     ),
     "utter_consent_notice": Response(
         # What is kept, why, for how long, who sees it, how to erase (README "Privacy"). Bump
@@ -107,6 +110,10 @@ RESPONSES: dict[str, Response] = {
         N_("We keep your language and your answers (and your number, encrypted, for SMS) to guide "
            "you to care, until 12 months after your last message. Only the social workers of the "
            "city see them. To erase everything, write DELETE."),
+        # The same five points in fewer words (what, why, how long, who, how to erase).
+        sms=N_("We keep your language, answers and number (encrypted) to guide you to care, until 12 "
+               "months after your last message. Only the city's social workers see them. To erase "
+               "all: DELETE."),
     ),
     "utter_ask_language": Response(N_("Choose your language:"), choices=LANGUAGE_CHOICES),
     # For someone whose language we do not speak: French, English and Arabic at once.
@@ -126,7 +133,9 @@ RESPONSES: dict[str, Response] = {
         N_("Do you have a health problem, or do you need care (doctor, medicine, tests)?"),
         choices=YES_NO,
     ),
-    "utter_ask_current_cover": Response(N_("Do you have health cover today?"), choices=COVER_CHOICES),
+    "utter_ask_current_cover": Response(
+        N_("Do you have health cover today?"), sms=N_("Do you have health cover?"), choices=COVER_CHOICES
+    ),
     "utter_ask_can_advance_fees": Response(
         N_("Can you pay the doctor upfront (about 30 euros) and wait to be paid back?"),
         choices=YES_NO,
@@ -140,12 +149,13 @@ RESPONSES: dict[str, Response] = {
     "utter_pass_eligible": Response(
         N_("Good news: the PASS de ville can help you. You can see a doctor in a municipal "
            "health centre without paying, and a social worker will help you open your rights."),
-        sms=N_("Good news: the city can help you. You can see a doctor in a municipal health "
-               "centre without paying, and a social worker will help you open your rights."),
+        sms=N_("Good news: the city can help you: a doctor without paying, and a social worker for "
+               "your rights."),
     ),
     "utter_pass_next_steps": Response(
         N_("Next: a few questions to know which health cover to ask for and which papers to "
            "bring."),
+        sms=N_("Now a few questions to find your rights and your papers."),
     ),
     "utter_pass_not_eligible": Response(N_("This service is probably not the right one for you.")),
     "utter_not_eligible_no_health_problem": Response(
@@ -238,8 +248,7 @@ RESPONSES: dict[str, Response] = {
     "utter_right_ame_first_in_person": Response(
         N_("State medical aid (AME): form cerfa 11573. The first request is made in person: at "
            "the CPAM, at the hospital PASS or at an authorised health centre."),
-        sms=N_("State medical aid: form cerfa 11573. The first request is made in person: at "
-               "the CPAM, at the hospital social service or at an authorised health centre."),
+        sms=N_("State medical aid: form cerfa 11573, the first time in person (CPAM or hospital)."),
     ),
     "utter_right_ame_renewal": Response(
         N_("Renewal of the State medical aid (AME): form cerfa 11573, by post or at the CPAM, "
@@ -261,7 +270,7 @@ RESPONSES: dict[str, Response] = {
     "utter_right_pass_consultation": Response(
         N_("You can already see a doctor without paying in a municipal health centre (PASS de "
            "ville)."),
-        sms=N_("You can already see a doctor without paying in a municipal health centre."),
+        sms=N_("See a doctor without paying: municipal health centre."),
     ),
     "utter_right_remind_at_3_months": Response(
         N_("After 3 months in France you can ask for more: keep proofs of your arrival date "
@@ -279,7 +288,8 @@ RESPONSES: dict[str, Response] = {
     "utter_documents": Response(N_("Papers to bring:"), items=True),
     "utter_doc_id_document": Response(N_("an identity paper (passport, ID card or residence permit)")),
     "utter_doc_id_with_photo": Response(
-        N_("an identity paper with your photo (passport, ID card, old residence permit)")
+        N_("an identity paper with your photo (passport, ID card, old residence permit)"),
+        sms=N_("identity paper with photo"),
     ),
     "utter_doc_residence_permit": Response(N_("your residence permit or receipt (récépissé)")),
     "utter_doc_asylum_certificate": Response(
@@ -288,12 +298,14 @@ RESPONSES: dict[str, Response] = {
     "utter_doc_proof_of_activity": Response(N_("a proof of work (pay slip or contract)")),
     "utter_doc_proof_of_residence_3_months": Response(
         N_("proofs that you have lived in France for more than 3 months, each less than 12 "
-           "months old (bills, rent receipts, hosting certificate, hospital papers)")
+           "months old (bills, rent receipts, hosting certificate, hospital papers)"),
+        sms=N_("proofs of more than 3 months in France, each less than a year old"),
     ),
     "utter_doc_birth_certificate": Response(N_("your birth certificate")),
     "utter_doc_resources_12_months": Response(
         N_("proofs of your money over the last 12 months (pay slips, benefits, or a signed "
-           "statement)")
+           "statement)"),
+        sms=N_("proofs of your money over the last 12 months"),
     ),
     "utter_doc_tax_notice": Response(
         N_("your tax notice (avis d'imposition or avis de situation déclarative)")
@@ -314,6 +326,7 @@ RESPONSES: dict[str, Response] = {
     # Appointments with a social worker (bot/booking, bot/actions/booking.py).
     "utter_offer_slots": Response(
         N_("Would you like an appointment with a social worker? Free times:"),
+        sms=N_("An appointment with a social worker?"),
         choices=(Choice(payload("deny"), N_("Not now")),),
         slot_choices=True,
     ),
@@ -324,8 +337,8 @@ RESPONSES: dict[str, Response] = {
     "utter_booked": Response(
         N_("Your appointment: {when}, {site}. Reference: {reference}. Bring your papers. To "
            "cancel, write CANCEL; to move it, write CHANGE."),
-        sms=N_("Your appointment: {when}, {sms_site}. Reference: {reference}. To cancel, write "
-               "CANCEL; to move it, write CHANGE."),
+        sms=N_("Appointment: {when}, {sms_site}. Ref. {reference}. To cancel, write CANCEL; to "
+               "move it, CHANGE."),
     ),
     "utter_no_booking": Response(N_("OK. Write APPOINTMENT when you want one.")),
     "utter_cancelled": Response(N_("Your appointment {reference} is cancelled.")),

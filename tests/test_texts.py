@@ -73,7 +73,7 @@ def test_web_gets_buttons_and_sms_gets_numbered_lines_with_the_same_payloads():
     sms = render("utter_ask_current_cover", "fr", SMS)
     assert "1 " not in web.text and len(web.buttons) == 6
     lines = sms.text.splitlines()
-    assert lines[1] == "1 Aucune couverture" and lines[6] == "6 Je ne sais pas"
+    assert lines[1] == "1 Aucune" and lines[6] == "6 Je ne sais pas"  # short SMS labels, same choices
     assert [b["payload"] for b in sms.buttons] == [b["payload"] for b in web.buttons]
 
 
@@ -116,8 +116,9 @@ def test_item_lists_render_one_translated_line_each():
     assert text.splitlines() == [
         "Papiers à apporter :",
         "- votre acte de naissance",
-        "- une pièce d'identité avec photo (passeport, carte d'identité, ancien titre de séjour)",
+        "- pièce d'identité avec photo",  # the SMS label; the web keeps the examples
     ]
+    assert "(passeport, carte d'identité, ancien titre de séjour)" in render("utter_doc_id_with_photo", "fr", WEB).text
 
 
 def test_no_sms_text_costs_more_than_a_few_segments():
@@ -138,3 +139,38 @@ def test_dates_are_said_the_person_s_way_in_paris_time():
     assert _format(when, "en", WEB) == "Tuesday 1 December 14:30"
     assert _format(when, "ro", SMS) == "marti 1 decembrie 14:30"
     assert is_gsm7(_format(when, "pt", SMS))
+
+
+# What a phone receives on the screening path, turn by turn (bench/sms_path.py measures it live
+# over the REST channel): each question in one GSM-7 segment, the greeting with the consent notice
+# in two, the outcome with the next question in two, the checklist with the booking offer in three.
+PATH_TURNS = [
+    (2, ["utter_greet", "utter_consent_notice"]),
+    (1, ["utter_ask_consent_given"]), (1, ["utter_ask_health_problem"]), (1, ["utter_ask_current_cover"]),
+    (1, ["utter_ask_can_advance_fees"]), (1, ["utter_ask_saint_denis_link"]),
+    (2, ["utter_pass_eligible", "utter_pass_next_steps", "utter_ask_urgent"]),
+    (1, ["utter_ask_nationality_group"]), (1, ["utter_ask_residence_status"]), (1, ["utter_ask_age"]),
+    (1, ["utter_ask_months_in_france"]), (1, ["utter_ask_prior_ame_end"]), (1, ["utter_ask_household_size"]),
+    (1, ["utter_ask_annual_resources"]), (1, ["utter_ask_has_stable_address"]),
+    (1, ["utter_ask_hosted_by_third_party"]), (1, ["utter_ask_has_photo_id"]),
+    (3, ["utter_right_ame_first_in_person", "utter_right_pass_consultation", "utter_documents", "utter_offer_slots"]),
+    (1, ["utter_booked"]),
+]
+# The longest names and dates a turn can carry: three long weekdays and months, a long site name.
+LONG_PARAMS = {
+    **SAMPLE_PARAMS,
+    "items": ["utter_doc_id_with_photo", "utter_doc_proof_of_residence_3_months", "utter_doc_resources_12_months"],
+    "slots": [{"payload": f"/choose_slot{{\"slot_id\": \"{n}\"}}", "start": f"2026-09-{day}T10:30:00+02:00"}
+              for n, day in ((1, 30), (2, 23), (3, 25))],  # mercredi, vendredi in septembre: long names
+    "when": "2026-09-30T10:30:00+02:00",
+}
+
+
+@pytest.mark.parametrize("language", sorted(LATIN_SCRIPT))
+def test_the_screening_path_costs_few_segments_on_a_phone(language):
+    from bot.sms import join_turn, segments
+
+    for budget, names in PATH_TURNS:
+        messages = join_turn([render(name, language, SMS, LONG_PARAMS).text for name in names])
+        cost = sum(segments(message) for message in messages)
+        assert cost <= budget, f"{language} {names}: {cost} segments, budget {budget}: {messages}"

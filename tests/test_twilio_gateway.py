@@ -175,7 +175,7 @@ def test_book_by_sms_get_the_reminder_answer_annuler_and_the_slot_is_free_again(
         answers = bot.sms(number, ANSWERS[fact])
     assert render("utter_offer_slots", "fr", SMS).text.splitlines()[0] in answers[-1]
     booked = "\n".join(bot.sms(number, "1"))
-    reference = re.search(r"Référence : (\w{6})", booked).group(1)
+    reference = re.search(r"Réf\. (\w{6})", booked).group(1)  # the short SMS confirmation
 
     with app_db(bot) as db:  # the reminders' day has come
         (appointment_id, slot_id), = db.execute("SELECT id, slot_id FROM appointment WHERE reference = ?", (reference,))
