@@ -237,7 +237,7 @@ def main() -> int:
 
 def table(r: dict) -> str:
     ours, stock = r["rest"]["ours"], r["rest"]["stock"]
-    lines = [f"Measured {r['date']} on {r['cpus']} cores shared with other work (load average "
+    lines = [f"Measured {r['date']} on {r['cpus']} cores (load average "
              f"{r['load_average_start'][0]:.1f} at the start, {r['load_average_end'][0]:.1f} at the end); "
              f"`make bench` took {r['bench_seconds']} s.", "",
              "| REST, concurrent conversations | ours msg/s | ours p50 / p95 / p99 ms | stock msg/s | stock p50 / p95 / p99 ms | ratio ours/stock |",
