@@ -15,6 +15,7 @@ from pathlib import Path
 # a POST already sent to a replica is not sent again (nginx's default for non-idempotent methods).
 _UPSTREAM = """    upstream {name} {{
 {servers}
+        least_conn;  # a replica busy with a long turn gets the next message last
         keepalive 32;
     }}
     server {{
