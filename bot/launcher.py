@@ -36,13 +36,17 @@ class Service:
     wave: int = 0  # started once every service of the waves before it is ready
 
 
+# The token goes as "--auth-token=<token>": a random token may start with "-", which Rasa's
+# argument parser would take for an option and refuse to start.
+
+
 def services(cfg: Settings, model: Path) -> list[Service]:
     python = sys.executable
     return [
         Service("actions", [python, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(cfg.action_port)],
                 f"http://127.0.0.1:{cfg.action_port}/health", f"action server  http://127.0.0.1:{cfg.action_port}"),
         Service("rasa", [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
-                         "--port", str(cfg.rasa_port), "--enable-api", "--auth-token", cfg.rasa_token,
+                         "--port", str(cfg.rasa_port), "--enable-api", f"--auth-token={cfg.rasa_token}",
                          "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
                 f"{cfg.rasa_url}/", f"web chat        {cfg.rasa_url}/webhooks/webchat/\n"
                 f"  REST chat       {cfg.rasa_url}/webhooks/rest/webhook\n"
@@ -69,7 +73,7 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
     # The first replica creates the tracker tables alone; the others start once it is ready.
     found += [
         Service(f"rasa-{n}", [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
-                              "--port", str(port), "--enable-api", "--auth-token", cfg.rasa_token,
+                              "--port", str(port), "--enable-api", f"--auth-token={cfg.rasa_token}",
                               "--endpoints", str(ROOT / "endpoints.prod.yml"), "--credentials", str(ROOT / "credentials.yml")],
                 f"http://127.0.0.1:{port}/", f"Rasa replica    http://127.0.0.1:{port}", wave=min(n - 1, 1))
         for n, port in enumerate(cfg.rasa_replica_ports, 1)]
