@@ -107,21 +107,21 @@ def memory(root_pid: int) -> dict[str, float]:
     return found
 
 
-def screening_segments(base: str, language: str) -> dict:
-    """SMS segments the assistant sends for one screening + rights checklist + booking."""
+def sms_path(base: str, language: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """One screening + rights checklist + booking over REST rendered as SMS: the conversation id
+    and each turn as (what the person wrote, the texts the assistant answered)."""
     menu_number = str(list(LANGUAGE_NAMES).index(language) + 1)
-    screening = [GREETINGS[language], menu_number, *SCREENING_ANSWERS]
     sender = f"bench-sms-{language}-{time.time_ns()}"
-    turns: list[list[str]] = []
+    turns: list[tuple[str, list[str]]] = []
 
     def say(text: str) -> list[str]:
         reply = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"render": "sms"}}, timeout=60)
         reply.raise_for_status()
         texts = [m.get("text", "") for m in reply.json() if m.get("text")]
-        turns.append(texts)
+        turns.append((text, texts))
         return texts
 
-    for text in screening:
+    for text in [GREETINGS[language], menu_number, *SCREENING_ANSWERS]:
         texts = say(text)
     while True:
         fact = next((f for f, q in interview.QUESTIONS.items()
@@ -130,8 +130,14 @@ def screening_segments(base: str, language: str) -> dict:
             break
         texts = say(RIGHTS_ANSWERS[fact])
     say("1")  # the first time offered
+    return sender, turns
+
+
+def screening_segments(base: str, language: str) -> dict:
+    """SMS segments the assistant sends for one screening + rights checklist + booking."""
+    sender, turns = sms_path(base, language)
     slots = requests.get(f"{base}/conversations/{sender}/tracker", params={"token": "bench-token"}, timeout=30).json()["slots"]
-    sms = [message for turn in turns for message in join_turn(turn)]
+    sms = [message for _, texts in turns for message in join_turn(texts)]
     return {"turns": len(turns), "sms": len(sms), "segments": sum(segments(m) for m in sms),
             "booked": slots.get("has_appointment") is True}
 
