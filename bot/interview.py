@@ -1,7 +1,8 @@
 """The rights questions: which fact each one fills, how an answer is understood, and which
 question comes next (the rights engine says what it still needs for this person).
 
-Plain Python: the Rasa form (bot/actions/rights.py) only passes text, intent and entities in.
+The screening's own questions (the four PASS criteria and consent) are read the same way.
+Plain Python: the Rasa forms (bot/actions/) only pass text, intent and entities in.
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from bot import answers
+from bot import answers, screening
+from bot.conversation import reading
 from bot.rights import FactsError, evaluate, missing_facts
 from bot.rights.facts import Facts
 
@@ -59,23 +61,43 @@ QUESTIONS: dict[str, Question] = {
 }
 # Facts the screening already asked (the four PASS criteria).
 SCREENING_FACTS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
+SCREENING_QUESTIONS: dict[str, Question] = {
+    q.fact: q
+    for q in (
+        Question("consent_given", YES_NO),
+        Question("health_problem", YES_NO),
+        Question("current_cover", CHOICE, screening.COVER_VALUES),
+        Question("can_advance_fees", YES_NO),
+        Question("saint_denis_link", YES_NO),
+    )
+}
+ALL_QUESTIONS = {**SCREENING_QUESTIONS, **QUESTIONS}
+
+# A button, or a number the channel turned into the button's payload: it means exactly that.
+PAYLOAD_PREFIX = "/"
+# Below this the intent model's yes or no is a guess, not an answer.
+INTENT_FLOOR = 0.6
 
 
 def interpret(
-    question: Question, *, text: str, intent: str | None, entities: Mapping[str, Any], language: str, today: date
+    question: Question, *, text: str, intent: str | None, entities: Mapping[str, Any], language: str, today: date,
+    confidence: float = 1.0,
 ) -> Any:
-    """The slot value an answer gives, or None when it is not understood (never a guess)."""
+    """The slot value an answer gives, or None when it is not understood (never a guess).
+
+    A button (payload) means its value. Words are read in the frame of the question
+    (bot.conversation.reading); the intent model's yes or no is used only where the words do
+    not decide, and never for consent, which must be a yes in words or by button."""
+    text = text or ""
+    if text.startswith(PAYLOAD_PREFIX):
+        return _from_payload(question, intent, entities, today)
     if question.kind == YES_NO:
-        return {"affirm": True, "deny": False}.get(intent or "")
+        return _yes_no(question.fact, text, intent, confidence, language)
     if question.kind == CHOICE:
-        value = entities.get(question.fact)
-        if value not in question.choices:
-            return None
-        if question.fact == "benefits":
-            return [] if value == "none" else [value]
-        if question.fact == "prior_ame_end":
-            return _prior_ame_end(value, today)
-        return value
+        value = reading.choice(text, question.fact, language, question.choices)
+        if value is None and entities.get(question.fact) in question.choices:
+            value = entities[question.fact]  # the NLU lookup tables found it
+        return None if value is None else _choice_value(question.fact, value, today)
     if question.kind == MONTHS:
         return answers.parse_months(text, language, today)
     if question.kind == AGE:
@@ -84,10 +106,47 @@ def interpret(
         return answers.parse_count(text, language)
     if question.kind == AMOUNT_PER_MONTH:
         monthly = answers.parse_amount(text, language)
-        if monthly is None and intent == "deny" and not any(c.isdigit() for c in text):
-            monthly = 0.0  # "non", "nothing at all": no money; "non, 800" stays unclear
+        if monthly is None and not any(c.isdigit() for c in text) and (
+            reading.yes_no(text, language, statements=False) is False or intent == "deny"
+        ):
+            monthly = 0.0  # "non", "rien du tout": no money; "non, 800" stays unclear
         return None if monthly is None else round(monthly * 12, 2)
     raise ValueError(f"unknown question kind {question.kind!r}")
+
+
+def _from_payload(question: Question, intent: str | None, entities: Mapping[str, Any], today: date) -> Any:
+    if question.kind == YES_NO:
+        return {"affirm": True, "deny": False}.get(intent or "")
+    if question.kind == CHOICE:
+        value = entities.get(question.fact)
+        return _choice_value(question.fact, value, today) if value in question.choices else None
+    return None
+
+
+def _yes_no(fact: str, text: str, intent: str | None, confidence: float, language: str) -> bool | None:
+    if fact == "consent_given":
+        # Only a yes or no in words: "j'ai compris" or an emoji is not an agreement.
+        return reading.yes_no(text, language, statements=False)
+    value = None
+    if fact == "saint_denis_link":
+        value = reading.saint_denis(text, language)
+    if value is None:
+        value = reading.yes_no(text, language, health=fact == "health_problem")
+    if value is None and confidence >= INTENT_FLOOR:
+        if intent in ("affirm", "deny"):
+            value = intent == "affirm"
+        elif fact == "health_problem" and intent == "need_care":
+            value = True
+    return value
+
+
+def _choice_value(fact: str, value: Any, today: date) -> Any:
+    if fact == "benefits":
+        values = value if isinstance(value, list) else [value]
+        return [] if values == ["none"] else values
+    if fact == "prior_ame_end":
+        return _prior_ame_end(value, today)
+    return value
 
 
 def entity_values(entities: list[Mapping[str, Any]]) -> dict[str, Any]:

@@ -227,6 +227,25 @@ RESPONSES: dict[str, Response] = {
         N_("Sorry, I did not understand your answer. Try again, or write HUMAN to talk to a "
            "person."),
     ),
+    # A question asked again (bot.conversation.asking): the hint of the answer expected, then
+    # the question with its choices; the second time the way to a human too; then a person.
+    "utter_hint_yes_no": Response(N_("Sorry, I did not understand. Please answer yes or no.")),
+    "utter_hint_choice": Response(
+        N_("Sorry, I did not understand. Answer with the number of your choice, or in a few words.")
+    ),
+    "utter_hint_months": Response(
+        N_("Sorry, I did not understand. Write how long, for example: 8 months, or 2 years.")
+    ),
+    "utter_hint_amount": Response(
+        N_("Sorry, I did not understand. Write one amount in euros per month, for example: 600. "
+           "Write 0 if there is nothing.")
+    ),
+    "utter_hint_count": Response(N_("Sorry, I did not understand. Write one number, for example: 3.")),
+    "utter_hint_age": Response(N_("Sorry, I did not understand. Write your age in numbers, for example: 34.")),
+    "utter_hint_human": Response(N_("If you prefer, write HUMAN to talk to a person.")),
+    "utter_unclear_handoff": Response(
+        N_("I could not understand all your answers: a social worker will go through them with you."),
+    ),
     # The checklist (bot/checklist.py): what to ask for, where, which papers.
     "utter_right_puma": Response(
         N_("Health insurance (PUMa, Sécurité sociale): ask the CPAM with form S1106, by post or "
@@ -369,6 +388,11 @@ RESPONSES: dict[str, Response] = {
     "utter_not_understood": Response(
         N_("Sorry, I did not understand. Answer with a number from the list, or write HUMAN to "
            "talk to a person."),
+    ),
+    # The same where no list was shown (bot.actions.fallback).
+    "utter_not_understood_free": Response(
+        N_("Sorry, I did not understand. Tell me in a few words what you need, for example: I need "
+           "a doctor."),
     ),
     # action_default_fallback (core fallback) says utter_default.
     "utter_default": Response(

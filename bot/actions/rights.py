@@ -4,25 +4,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import checklist, interview, people, reminders
 from bot.actions import store
+from bot.actions.asking import AskingFormValidation
 from bot.actions.handoff import hand_over
-from bot.i18n import DEFAULT_LANGUAGE, supported
-
-# The safety net comes before any answer, even one that parses ("mal a la poitrine depuis 2 mois").
-SAFETY = frozenset({"emergency", "suicidal_thoughts", "violence"})
-# Intents that are not answers when the answer does not parse: the form's rules handle them.
-INTERRUPTIONS = SAFETY | frozenset({
-    "request_human", "delete_my_data", "opt_out",
-    "ask_documents", "ask_where", "change_language", "unsupported_language", "choose_slot", "choose_language", "out_of_scope", "cancel_appointment",
-    "reschedule_appointment", "book_appointment", "greet", "thank", "goodbye",
-})
-UNCLEAR_LIMIT = 2  # answers not understood twice in a row -> a human takes over
 
 
 def _slots(tracker: Tracker) -> dict[str, Any]:
@@ -34,48 +24,21 @@ def _say(dispatcher: CollectingDispatcher, messages: list[checklist.Message]) ->
         dispatcher.utter_message(response=message.response, **message.params)
 
 
-class ValidateRightsForm(FormValidationAction):
+class ValidateRightsForm(AskingFormValidation):
+    form = "rights_form"
+
     def name(self) -> str:
         return "validate_rights_form"
+
+    def questions(self) -> dict[str, interview.Question]:
+        return interview.QUESTIONS
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        if (tracker.get_slot("unclear_answers") or 0) >= UNCLEAR_LIMIT:
-            return []
+        if self.gave_up(tracker):
+            return []  # asked three times: a social worker takes over (action_rights_outcome)
         return interview.next_questions(_slots(tracker), date.today())
-
-    async def get_extraction_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        fact = tracker.get_slot("requested_slot")
-        question = interview.QUESTIONS.get(fact)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if question is None or tracker.active_loop_name != "rights_form" or intent in SAFETY:
-            return []
-        entities = interview.entity_values(tracker.latest_message.get("entities") or [])
-        value = interview.interpret(
-            question,
-            text=tracker.latest_message.get("text") or "",
-            intent=intent,
-            entities=entities,
-            language=supported(tracker.get_slot("language")) or DEFAULT_LANGUAGE,
-            today=date.today(),
-        )
-        if value is None and intent in INTERRUPTIONS:
-            return []  # not an answer: rejected, so the rules for that intent run
-        if value is None:
-            unclear = (tracker.get_slot("unclear_answers") or 0) + 1
-            if unclear < UNCLEAR_LIMIT:
-                dispatcher.utter_message(response="utter_rights_unclear")
-            return [SlotSet("unclear_answers", unclear)]
-        return [SlotSet(fact, value), SlotSet("unclear_answers", 0)]
-
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        # Everything was checked while extracting: pass the new values on as they are.
-        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]
 
 
 class ActionRightsOutcome(Action):
@@ -84,8 +47,9 @@ class ActionRightsOutcome(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
-        if (tracker.get_slot("unclear_answers") or 0) >= UNCLEAR_LIMIT:
-            dispatcher.utter_message(response="utter_rights_handoff")
+        if interview.next_questions(_slots(tracker), date.today()):
+            # A question asked three times without an answer we could read: a person takes over.
+            dispatcher.utter_message(response="utter_unclear_handoff")
             paused = await hand_over(dispatcher, tracker, "unclear_answers")
             # Outside opening hours: an appointment with a social worker meanwhile.
             return [SlotSet("unclear_answers", 0), *(paused or [FollowupAction("action_offer_slots")])]

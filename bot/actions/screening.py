@@ -3,24 +3,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import interview, people, screening
+from bot import people, screening
 from bot.actions import store
+from bot.actions.asking import AskingFormValidation
+from bot.actions.handoff import hand_over
 from bot.responses import NOT_ELIGIBLE_RESPONSES
 
 ANSWER_SLOTS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
 
 
-# Consent must be a clear yes: a button, a number, or words the model reads as "yes" with at
-# least this confidence ("oui", "نعم", "da": 0.74 and more; strings it cannot read: about 0.43).
-CONSENT_MIN_CONFIDENCE = 0.6
+class ValidateScreeningForm(AskingFormValidation):
+    form = "screening_form"
 
-
-class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
 
@@ -30,22 +29,13 @@ class ValidateScreeningForm(FormValidationAction):
         # Without consent we ask nothing more and keep nothing.
         if tracker.get_slot("consent_given") is False:
             return ["consent_given"]
+        if self.gave_up(tracker):
+            return []  # asked three times: a social worker takes over (action_evaluate_screening)
         return domain_slots
-
-    async def extract_current_cover(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "current_cover":
-            return {}
-        # "j'ai pas la mutuelle" holds "la mutuelle" and "pas la mutuelle": the longest says it.
-        value = interview.entity_values(tracker.latest_message.get("entities") or []).get("current_cover")
-        return {"current_cover": value} if value in screening.COVER_VALUES else {}
 
     async def validate_consent_given(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value is True and (tracker.latest_message.get("intent") or {}).get("confidence", 0) < CONSENT_MIN_CONFIDENCE:
-            return {"consent_given": None}  # not a clear yes (gibberish reads as a weak "affirm"): ask again
         if value is True:
             key = store.key_for(tracker.sender_id)
             language = tracker.get_slot("language")
@@ -67,6 +57,11 @@ class ActionEvaluateScreening(Action):
             dispatcher.utter_message(response="utter_no_consent")
             return []
         answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
+        if None in answers.values():
+            # A question asked three times without an answer we could read: a person takes over.
+            dispatcher.utter_message(response="utter_unclear_handoff")
+            paused = await hand_over(dispatcher, tracker, "unclear_answers")
+            return [SlotSet("unclear_answers", 0), *(paused or [FollowupAction("action_offer_slots")])]
         result = screening.evaluate(**answers)
         key = store.key_for(tracker.sender_id)
         await store.run(lambda session: people.save_screening(session, key, answers, result))

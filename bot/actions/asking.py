@@ -1,0 +1,119 @@
+"""The form validators' common part: a reply to the pending question is decided by
+bot.conversation.asking (answer, a request for the rules, go back, or not understood), and
+facts stated beyond the question are kept (ActionKeepStatedFacts)."""
+from __future__ import annotations
+
+from abc import abstractmethod
+from datetime import date
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker, ValidationAction
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot import interview
+from bot.conversation import asking, reading
+from bot.i18n import DEFAULT_LANGUAGE, supported
+
+ANSWERED = "answered_facts"  # the facts answered, in order: "retour" goes back to the last one
+
+
+def language_of(tracker: Tracker) -> str:
+    return supported(tracker.get_slot("language")) or DEFAULT_LANGUAGE
+
+
+def _events(tracker: Tracker) -> list[dict]:
+    return list(tracker.events)
+
+
+class AskingFormValidation(FormValidationAction):
+    """A form whose questions are read in their frame and never asked more than 3 times."""
+
+    form: str = ""
+
+    @abstractmethod
+    def name(self) -> str:  # abstract: Rasa SDK registers only concrete actions
+        ...
+
+    def questions(self) -> dict[str, interview.Question]:
+        return interview.ALL_QUESTIONS
+
+    def gave_up(self, tracker: Tracker) -> bool:
+        fact = tracker.get_slot("requested_slot")
+        return asking.gave_up(_events(tracker), fact, dict(tracker.current_slot_values()))
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        fact = tracker.get_slot("requested_slot")
+        question = self.questions().get(fact)
+        if question is None or tracker.active_loop_name != self.form:
+            return []
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        decision = asking.decide(
+            question,
+            text=message.get("text") or "",
+            intent=intent.get("name"),
+            confidence=intent.get("confidence") or 0.0,
+            entities=interview.entity_values(message.get("entities") or []),
+            language=language_of(tracker),
+            today=date.today(),
+            asked=asking.times_asked(_events(tracker), fact),
+        )
+        if decision.kind == asking.INTERRUPT:
+            return []  # rejected: the rules for that intent answer, then the form asks again
+        if decision.kind == asking.ANSWER:
+            answered = [f for f in (tracker.get_slot(ANSWERED) or []) if f != fact] + [fact]
+            return [SlotSet(fact, decision.value), SlotSet("unclear_answers", 0), SlotSet(ANSWERED, answered)]
+        if decision.kind == asking.BACK:
+            return self._back(tracker)
+        for response in decision.say:
+            dispatcher.utter_message(response=response)
+        return [SlotSet("unclear_answers", (tracker.get_slot("unclear_answers") or 0) + 1)]
+
+    def _back(self, tracker: Tracker) -> list[EventType]:
+        """The last answer of this form is forgotten, so that its question comes again."""
+        answered = list(tracker.get_slot(ANSWERED) or [])
+        mine = [f for f in answered if f in self.questions() and f != "consent_given"]
+        if not mine:
+            return [SlotSet("unclear_answers", 0)]
+        last = mine[-1]
+        answered.remove(last)
+        return [SlotSet(last, None), SlotSet(ANSWERED, answered), SlotSet("unclear_answers", 0)]
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Values were checked while extracting; a validate_<slot> method may still act on one
+        # (consent is recorded). Rasa SDK's own version would drop slots outside the form.
+        events: list[EventType] = []
+        for slot, value in tracker.slots_to_validate().items():
+            validate = getattr(self, f"validate_{slot}", None)
+            result = await validate(value, dispatcher, tracker, domain) if validate else {slot: value}
+            events += [SlotSet(name, checked) for name, checked in result.items()]
+        return events
+
+
+class ActionKeepStatedFacts(ValidationAction):
+    """After every message (Rasa's action_validate_slot_mappings): facts the person states
+    beyond the question asked ("je suis demandeur d'asile et je suis malade") fill their slots,
+    if still empty, so those questions are not asked again. The pending question itself is the
+    form's to read."""
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not text or text.startswith(interview.PAYLOAD_PREFIX) or tracker.get_slot("consent_given") is False:
+            return []
+        pending = tracker.get_slot("requested_slot")
+        stated = reading.facts_stated(text, language_of(tracker))
+        return [SlotSet(fact, value) for fact, value in stated.items()
+                if fact != pending and tracker.get_slot(fact) is None]
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]

@@ -1,0 +1,45 @@
+"""Not understood, outside a question: said differently each time, never in a loop.
+
+The first time, "not understood" with the menu shown again (or, where no menu was shown, an
+example of what to write); the second time the way to a human too; the third time a social
+worker takes over (bot.conversation.asking)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.handoff import hand_over
+from bot.conversation import asking
+
+NAME = "action_not_understood"
+
+
+class ActionNotUnderstood(Action):
+    def name(self) -> str:
+        return NAME
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        events = list(tracker.events)
+        streak = asking.not_understood_streak(events, NAME)
+        if streak >= asking.MAX_ASKS - 1:
+            dispatcher.utter_message(response="utter_unclear_handoff")
+            paused = await hand_over(dispatcher, tracker, "unclear_answers")
+            if not paused:
+                dispatcher.utter_message(response="utter_handoff_closed")
+            return paused
+        menu = asking.last_menu_response(events)
+        followup: list[EventType] = []
+        if menu:
+            dispatcher.utter_message(response="utter_not_understood")
+        else:
+            dispatcher.utter_message(response="utter_not_understood_free")
+        if streak:
+            dispatcher.utter_message(response=asking.HINT_HUMAN)
+        if menu == "utter_offer_slots":
+            followup = [FollowupAction("action_offer_slots")]  # the free times, looked up again
+        elif menu:
+            dispatcher.utter_message(response=menu)
+        return followup

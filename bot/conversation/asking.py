@@ -1,0 +1,121 @@
+"""What to do with a reply to a pending question, so that nothing ever loops.
+
+- An answer the question's frame can read is stored (bot.interview.interpret).
+- A safety message (emergency, suicidal thoughts, violence) or another clear request (a human,
+  erase my data, cancel…) that is not an answer goes to the rules for it; the question is then
+  asked again.
+- Anything else is a miss: the question is asked once more with a hint of the answer expected
+  (its choices, an example), the second time with the way to a human too; a question is never
+  asked more than MAX_ASKS times in a conversation: then a social worker takes over.
+
+Plain Python over the tracker's events (dicts, as Rasa serialises them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping, Optional
+
+from bot import interview
+from bot.conversation import reading
+
+MAX_ASKS = 3
+# Not answers when the reply does not read as one; the form's rules answer them.
+SAFETY = frozenset({"emergency", "suicidal_thoughts", "violence"})
+REQUESTS = frozenset({
+    "request_human", "delete_my_data", "opt_out", "ask_documents", "ask_where", "change_language",
+    "unsupported_language", "choose_language", "choose_slot", "cancel_appointment", "reschedule_appointment",
+    "book_appointment", "goodbye",
+})
+REQUEST_FLOOR = 0.6  # a request read with less confidence is not clear: it counts as not understood
+# The hint said with a question asked again, by the kind of answer it expects.
+HINTS = {
+    interview.YES_NO: "utter_hint_yes_no",
+    interview.CHOICE: "utter_hint_choice",
+    interview.MONTHS: "utter_hint_months",
+    interview.AMOUNT_PER_MONTH: "utter_hint_amount",
+    interview.COUNT: "utter_hint_count",
+    interview.AGE: "utter_hint_age",
+}
+HINT_HUMAN = "utter_hint_human"
+
+ANSWER, INTERRUPT, MISS, BACK = "answer", "interrupt", "miss", "back"
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str
+    value: Any = None
+    say: tuple[str, ...] = field(default_factory=tuple)  # responses to utter before the question
+
+
+def times_asked(events: Iterable[Mapping[str, Any]], fact: str) -> int:
+    """How many times the question of `fact` was asked in this session."""
+    response = f"utter_ask_{fact}"
+    count = 0
+    for event in events:
+        if event.get("event") == "session_started":
+            count = 0
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            count += 1
+    return count
+
+
+def decide(
+    question: interview.Question, *, text: str, intent: Optional[str], confidence: float,
+    entities: Mapping[str, Any], language: str, today: date, asked: int,
+) -> Decision:
+    """The decision for a reply to `question`, asked `asked` times so far (this one included)."""
+    text = text or ""
+    is_payload = text.startswith(interview.PAYLOAD_PREFIX)
+    if intent in SAFETY and not is_payload:
+        return Decision(INTERRUPT)  # the safety answer first, whatever the reply also says
+    if not is_payload and reading.wants_back(text, language):
+        return Decision(BACK)
+    value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
+                                today=today, confidence=confidence)
+    if value is not None:
+        return Decision(ANSWER, value)
+    if intent in REQUESTS and (is_payload or confidence >= REQUEST_FLOOR):
+        return Decision(INTERRUPT)
+    if asked >= MAX_ASKS:
+        return Decision(MISS)  # no hint: the form ends and hands over
+    unknown = not is_payload and reading.is_unknown(text, language)
+    hints = [HINTS[question.kind]]
+    if asked >= 2 or unknown:  # "je sais pas": a person can help at once
+        hints.append(HINT_HUMAN)
+    return Decision(MISS, say=tuple(hints))
+
+
+def gave_up(events: Iterable[Mapping[str, Any]], fact: Optional[str], slots: Mapping[str, Any]) -> bool:
+    """Whether the pending question was asked MAX_ASKS times without an answer."""
+    return bool(fact) and slots.get(fact) is None and times_asked(events, fact) >= MAX_ASKS
+
+
+def not_understood_streak(events: Iterable[Mapping[str, Any]], action: str) -> int:
+    """How many of the latest turns in a row ended in `action` (the not-understood answer)."""
+    streak = 0
+    for event in reversed(list(events)):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") != "action" or event.get("name") == "action_listen":
+            continue
+        if event.get("name") != action:
+            break
+        streak += 1
+    return streak
+
+
+def last_menu_response(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The response name of the menu the bot's latest turn showed (before the person's last
+    message), to show it again; None if that turn showed no choices."""
+    seen_user = False
+    for event in reversed(list(events)):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return None  # the turn before the last message had no menu
+            seen_user = True
+        elif kind == "bot" and seen_user and (event.get("data") or {}).get("buttons"):
+            return (event.get("metadata") or {}).get("utter_action")
+    return None

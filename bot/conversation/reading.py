@@ -1,0 +1,221 @@
+"""Reading a reply in the frame of the question it answers.
+
+A person answers "oui j'ai très mal au dos", "non c'est trop cher", "nu am", "ما عنديش الوراق",
+"j'ai mon passeport": each question knows the shape of its answer (yes/no, a choice, a number),
+so the reply is read in that frame first, with the words of the person's language
+(bot/languages/words/<lang>.yaml), then French and English, which people mix in.
+
+A wrong value is worse than none: where the words do not decide, the reading is None and the
+conversation asks again, differently. Plain Python: the Rasa form validators only pass text in.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Optional
+
+from bot.answers import normalise
+from bot.languages import words
+
+READ_ALSO = ("fr", "en")  # read with every language, after the person's own
+NEGATION_WINDOW = 3  # a negation this many words before (or after, in fa/bn) a phrase negates it
+
+# What a plain "no" means where a choice question is answered by one (AME before? no = never).
+PLAIN_NO = {"current_cover": "none", "prior_ame_end": "never", "benefits": "none", "residence_status": "irregular"}
+# Several covers named at once: the one that tells most ("carte vitale et mutuelle").
+COVER_PRECEDENCE = ("closed", "ame", "puma_complementary", "puma_only", "none", "unknown")
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    value: Any
+    negated: bool
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a message as normalise makes them, punctuation and emoji left out."""
+    return [t for t in normalise(text or "").split() if not all(_is_sign(c) for c in t)]
+
+
+def _is_sign(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PSZC"
+
+
+def _languages(language: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((language, *READ_ALSO)))
+
+
+@lru_cache(maxsize=None)
+def _phrases(language: str, key: str) -> tuple[tuple[str, ...], ...]:
+    """Phrases of one `reading` list, normalised, in the languages read for this person."""
+    found = []
+    for lang in _languages(language):
+        for phrase in words.load(lang).get("reading", {}).get(key, []):
+            if phrase_tokens := tuple(tokens(phrase)):
+                found.append(phrase_tokens)
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=None)
+def _value_phrases(language: str, fact: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(phrase, value) for a fact's values, longest phrases first."""
+    found = {}
+    for lang in _languages(language):
+        for value, phrases in (words.load(lang).get("values", {}).get(fact) or {}).items():
+            for phrase in phrases:
+                if phrase_tokens := tuple(tokens(phrase)):
+                    found.setdefault(phrase_tokens, value)
+    return tuple(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+@lru_cache(maxsize=None)
+def _negation_after(language: str) -> bool:
+    return bool(words.load(language).get("reading", {}).get("negation_after"))
+
+
+def _find(said: list[str], phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    spans = []
+    for phrase in phrases:
+        size = len(phrase)
+        spans += [(i, i + size) for i in range(len(said) - size + 1) if tuple(said[i : i + size]) == phrase]
+    return spans
+
+
+def _has(said: list[str], language: str, key: str) -> bool:
+    return bool(_find(said, _phrases(language, key)))
+
+
+def _starts_with(said: list[str], language: str, key: str) -> bool:
+    return any(start == 0 for start, _ in _find(said, _phrases(language, key)))
+
+
+def _negation_at(said: list[str], language: str) -> set[int]:
+    positions = set()
+    for start, end in _find(said, _phrases(language, "negations")):
+        positions.update(range(start, end))
+    return positions
+
+
+def _is_negated(start: int, end: int, negations: set[int], language: str) -> bool:
+    if negations & set(range(start, end)):
+        return False  # the phrase holds its own negation: "pas de mutuelle"
+    before = set(range(max(0, start - NEGATION_WINDOW), start))
+    after = set(range(end, end + NEGATION_WINDOW)) if _negation_after(language) else set()
+    return bool(negations & (before | after))
+
+
+def matches(text: str, fact: str, language: str) -> list[Match]:
+    """The values of a fact named in a message, longest phrase first, none overlapping."""
+    said = tokens(text)
+    negations = _negation_at(said, language)
+    taken: set[int] = set()
+    found = []
+    for phrase, value in _value_phrases(language, fact):
+        for start, end in _find(said, [phrase]):
+            if taken & set(range(start, end)):
+                continue
+            taken.update(range(start, end))
+            found.append(Match(start, end, value, _is_negated(start, end, negations, language)))
+    return sorted(found, key=lambda m: m.start)
+
+
+# --- the frames -----------------------------------------------------------------------------
+
+
+def is_unknown(text: str, language: str) -> bool:
+    """"je sais pas", "idk", "نمیدونم": the person does not know."""
+    return _has(tokens(text), language, "unknown")
+
+
+def wants_back(text: str, language: str) -> bool:
+    """"retour", "non c'est faux", "back": go back to the previous question. Only a short
+    message: "c'est faux" inside a long sentence is something else."""
+    said = tokens(text)
+    return any(len(said) - (end - start) <= 2 for start, end in _find(said, _phrases(language, "back")))
+
+
+def yes_no(text: str, language: str, *, statements: bool = True, health: bool = False) -> Optional[bool]:
+    """True, False, or None when the words do not decide.
+
+    The answer usually comes first ("oui j'ai très mal", "non c'est trop cher"); without a yes
+    or a no, a negation answers no ("je n'ai pas de domiciliation", "nu am", "ما عنديش") and a
+    statement of having answers yes ("j'ai mon passeport") when `statements` allows it; for
+    the health question, a health word is a yes ("j'ai de la fièvre") unless it is negated.
+    """
+    said = tokens(text)
+    if not said or _has(said, language, "unknown"):
+        return None
+    if _has(said, language, "hedges_no"):
+        return False  # "pas vraiment", "not really"
+    if _starts_with(said, language, "deny"):
+        return False
+    if _starts_with(said, language, "affirm"):
+        return True
+    negations = _negation_at(said, language)
+    if health:
+        spans = _find(said, _phrases(language, "health"))
+        if spans:
+            return not all(_is_negated(s, e, negations, language) for s, e in spans)
+    if negations or _has(said, language, "deny"):
+        return False
+    if _has(said, language, "affirm"):
+        return True
+    if statements and _has(said, language, "have"):
+        return True
+    return None
+
+
+def choice(text: str, fact: str, language: str, choices: tuple[str, ...]) -> Any:
+    """The value of a choice question named in words, or what a plain no means for it; None
+    when nothing, or more than one value, is named. `benefits` gives the list of values."""
+    named = [m for m in matches(text, fact, language) if not m.negated]
+    values = list(dict.fromkeys(m.value for m in named if m.value in choices))
+    if not values:
+        if fact == "current_cover" and is_unknown(text, language):
+            return UNKNOWN
+        plain = yes_no(text, language, statements=False)
+        if plain is False and fact in PLAIN_NO:
+            return PLAIN_NO[fact]
+        if fact == "prior_ame_end" and _has(tokens(text), language, "never"):
+            return "never"
+        return None
+    if fact == "benefits":
+        return values if "none" not in values else (None if len(values) > 1 else "none")
+    if len(values) == 1:
+        return values[0]
+    if fact == "current_cover":
+        return min(values, key=COVER_PRECEDENCE.index)
+    return None  # two different answers: ask again rather than pick one
+
+
+def saint_denis(text: str, language: str) -> Optional[bool]:
+    """"j'habite à Saint-Denis", "I live in st denis": the city named is a yes, unless negated."""
+    said = tokens(text)
+    negations = _negation_at(said, language)
+    spans = _find(said, _phrases(language, "here"))
+    if spans:
+        return not any(_is_negated(s, e, negations, language) for s, e in spans)
+    return None
+
+
+def facts_stated(text: str, language: str) -> dict[str, Any]:
+    """Facts a message states beyond the question asked, each only when the words are clear:
+    "je suis demandeur d'asile et je suis malade" -> residence_status, health_problem."""
+    facts: dict[str, Any] = {}
+    said = tokens(text)
+    negations = _negation_at(said, language)
+    spans = _find(said, _phrases(language, "health"))
+    if spans and not any(_is_negated(s, e, negations, language) for s, e in spans):
+        facts["health_problem"] = True
+    # Not the nationality: "en France depuis 8 mois" names a country, not the person's.
+    for fact in ("residence_status", "current_cover"):
+        named = {m.value for m in matches(text, fact, language) if not m.negated}
+        if len(named) == 1 and UNKNOWN not in named:
+            facts[fact] = named.pop()
+    if (here := saint_denis(text, language)) is not None:
+        facts["saint_denis_link"] = here
+    return facts
