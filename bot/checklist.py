@@ -49,6 +49,23 @@ def checklist(outcome: Mapping[str, Any]) -> list[Message]:
     return messages
 
 
+# The answers an outcome rests on, said back in one short list (a misread one can be corrected).
+SAID_CHOICES = ("nationality_group", "residence_status")
+
+
+def what_you_said(slots: Mapping[str, Any]) -> Message | None:
+    items: list[Any] = [f"utter_said_{fact}_{slots[fact]}" for fact in SAID_CHOICES if slots.get(fact)]
+    if slots.get("months_in_france") is not None:
+        items.append(["utter_said_months_in_france", {"months": round(slots["months_in_france"])}])
+    if slots.get("annual_resources") is not None:
+        items.append(["utter_said_monthly_resources", {"amount": round(slots["annual_resources"] / 12)}])
+    if slots.get("household_size") is not None:
+        items.append(["utter_said_household_size", {"count": round(slots["household_size"])}])
+    if slots.get("age") is not None and slots["age"] < 18:
+        items.append(["utter_said_age", {"age": round(slots["age"])}])
+    return Message("utter_you_said", {"items": items}) if items else None
+
+
 # "Where do I go?" before the rights are known: care now, and help with the paperwork.
 GENERAL_PURPOSES = ("care_without_fees", "rights_support")
 

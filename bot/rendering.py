@@ -78,7 +78,7 @@ def _format(value: Any, language: str, kind: str) -> Any:
 
 def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] | None = None) -> Rendered:
     """`params` fill the {placeholders}; for a response with `items`, the param `items`
-    (response names) adds one line each, for lists such as the papers to bring; for one with
+    (response names, or [name, params]) adds one line each, for lists such as the papers to bring; for one with
     `slot_choices`, the param `slots` ({"payload", "start": ISO 8601}) gives the first choices."""
     try:
         response: Response = RESPONSES[name]
@@ -90,8 +90,10 @@ def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] 
     # Only the placeholders of this text are formatted (the NLG passes every slot value).
     if names := placeholders(text):
         text = text.format(**{name: _format(_param(name, params[name]), language, kind) for name in names})
-    if response.items:
-        text += "".join("\n- " + render(item, language, kind).text for item in params.get("items") or ())
+    if response.items:  # an item is a response name, or [name, its params]
+        for item in params.get("items") or ():
+            item_name, item_params = (item, None) if isinstance(item, str) else item
+            text += "\n- " + render(item_name, language, kind, item_params).text
     buttons = [
         {"title": _format(datetime.fromisoformat(slot["start"]), language, kind), "payload": slot["payload"]}
         for slot in (params.get("slots") or [] if response.slot_choices else [])

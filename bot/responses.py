@@ -96,6 +96,12 @@ PRIOR_AME_CHOICES = (
     Choice(payload("inform", prior_ame_end="more_than_2_years"), N_("Yes, it ended more than 2 years ago")),
 )
 
+def _value(choice: Choice) -> str:
+    """The value a choice's payload carries: /inform{"residence_status": "irregular"} -> irregular."""
+    entities = json.loads(choice.payload[choice.payload.index("{"):])
+    return next(iter(entities.values()))
+
+
 RESPONSES: dict[str, Response] = {
     # Greeting and consent notice (first contact).
     "utter_greet": Response(
@@ -246,6 +252,16 @@ RESPONSES: dict[str, Response] = {
     "utter_unclear_handoff": Response(
         N_("I could not understand all your answers: a social worker will go through them with you."),
     ),
+    # What the outcome was decided on, so that a misread answer can be seen and corrected
+    # (bot.checklist.what_you_said). The choice lines reuse the buttons' labels.
+    "utter_you_said": Response(N_("What I understood (write BACK if something is wrong):"), items=True),
+    "utter_said_months_in_france": Response(N_("{months} months in France")),
+    "utter_said_monthly_resources": Response(N_("{amount} euros a month")),
+    "utter_said_household_size": Response(N_("household of {count}")),
+    "utter_said_age": Response(N_("{age} years old")),
+    **{f"utter_said_{fact}_{_value(choice)}": Response(choice.label, sms=choice.sms_label)
+       for fact, choices in (("residence_status", RESIDENCE_CHOICES), ("nationality_group", NATIONALITY_CHOICES))
+       for choice in choices},
     # The checklist (bot/checklist.py): what to ask for, where, which papers.
     "utter_right_puma": Response(
         N_("Health insurance (PUMa, Sécurité sociale): ask the CPAM with form S1106, by post or "

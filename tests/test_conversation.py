@@ -134,9 +134,19 @@ def test_asking_for_a_human_is_recorded_and_the_bot_goes_silent(bot):
     assert bot.texts(sender, "je veux parler à quelqu'un") == []  # told once
 
 
-def test_out_of_scope_and_gibberish_are_answered_kindly_with_a_way_to_a_human(bot):
+def test_out_of_scope_is_answered_kindly_with_a_way_to_a_human(bot):
     assert "HUMAIN" in bot.texts("fr-oos", "je cherche un logement")[0]
-    assert "HUMAIN" in bot.texts("fr-gibberish", "zzkq wxv plouf")[0]
+
+
+def test_gibberish_as_a_first_message_starts_the_conversation_and_never_loops(bot):
+    sender = "fr-gibberish"
+    first = bot.say(sender, "zzkq wxv plouf")
+    assert first[0]["text"].startswith("Bonjour")
+    assert [b["title"] for b in first[-1]["buttons"]][:2] == ["Français", "English"]  # the language menu
+    turns = [bot.texts(sender, text) for text in ("qqqq", "mmmm plop", "xkcd")]
+    assert turns[0] != turns[1]  # said differently the second time (with the way to a human)
+    assert any("HUMAIN" in text for text in turns[1])
+    assert bot.stored(sender)[2] == ["human"]  # the third time a social worker is asked to take over
 
 
 def test_the_tracker_api_needs_the_token(bot):

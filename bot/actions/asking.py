@@ -7,8 +7,8 @@ from abc import abstractmethod
 from datetime import date
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker, ValidationAction
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -117,3 +117,22 @@ class ActionKeepStatedFacts(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]
+
+
+class ActionGoBack(Action):
+    """RETOUR / "c'est faux" after an outcome: the last answer is forgotten, the outcome with
+    it, and its question comes again (in its form)."""
+
+    def name(self) -> str:
+        return "action_go_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        answered = [f for f in (tracker.get_slot(ANSWERED) or []) if f != "consent_given"]
+        if not answered:
+            dispatcher.utter_message(response="utter_not_understood_free")
+            return []
+        last = answered[-1]
+        form = "screening_form" if last in interview.SCREENING_QUESTIONS else "rights_form"
+        outcome = ("pass_eligible", "pass_reasons", "rights", "documents", "css_monthly_contribution")
+        return [SlotSet(last, None), SlotSet(ANSWERED, answered[:-1]), SlotSet("unclear_answers", 0),
+                *(SlotSet(slot, None) for slot in outcome), FollowupAction(form)]

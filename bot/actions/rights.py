@@ -54,6 +54,9 @@ class ActionRightsOutcome(Action):
             # Outside opening hours: an appointment with a social worker meanwhile.
             return [SlotSet("unclear_answers", 0), *(paused or [FollowupAction("action_offer_slots")])]
         outcome = interview.outcome(_slots(tracker), date.today())
+        said = checklist.what_you_said(_slots(tracker))
+        if said and "EMERGENCY" not in outcome["rights"]:
+            _say(dispatcher, [said])
         _say(dispatcher, checklist.checklist(outcome))
         paused = await hand_over(dispatcher, tracker, "rights_handoff") if "HANDOFF" in outcome["rights"] else []
         months = tracker.get_slot("months_in_france")

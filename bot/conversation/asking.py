@@ -70,7 +70,7 @@ def decide(
     is_payload = text.startswith(interview.PAYLOAD_PREFIX)
     if intent in SAFETY and not is_payload:
         return Decision(INTERRUPT)  # the safety answer first, whatever the reply also says
-    if not is_payload and reading.wants_back(text, language):
+    if not is_payload and (reading.wants_back(text, language) or (intent == "go_back" and confidence >= REQUEST_FLOOR)):
         return Decision(BACK)
     value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
                                 today=today, confidence=confidence)

@@ -1,0 +1,114 @@
+"""Replies read in the frame of their question, as people write them (bot.conversation.reading,
+bot.interview.interpret): a wrong value is worse than none."""
+from datetime import date
+
+import pytest
+
+from bot import interview
+from bot.conversation import reading
+
+TODAY = date(2025, 10, 1)
+
+
+def answer(fact, text, language="fr", intent=None, confidence=0.0):
+    return interview.interpret(interview.ALL_QUESTIONS[fact], text=text, intent=intent, entities={},
+                               language=language, today=TODAY, confidence=confidence)
+
+
+@pytest.mark.parametrize("text", [
+    "oui j'ai très mal au dos", "yes my back hurts a lot", "ouais", "oui oui", "Oui, bien sûr",
+    "j'ai de la fièvre depuis 3 jours", "je suis malade", "I have diabetes",
+])
+def test_a_health_problem_told_with_details_is_a_yes(text):
+    assert answer("health_problem", text) is True
+
+
+@pytest.mark.parametrize("text", ["non", "non merci", "je n'ai pas mal", "pas vraiment", "no not really", "nope"])
+def test_no_health_problem(text):
+    assert answer("health_problem", text) is False
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("non c'est trop cher pour moi", False),
+    ("je peux pas", False),
+    ("no I can't", False),
+    ("oui ça va", True),
+    ("yes", True),
+])
+def test_paying_upfront_with_reasons(text, expected):
+    assert answer("can_advance_fees", text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("j'ai mon passeport", True),
+    ("oui j'ai un passeport", True),
+    ("je n'ai rien", False),
+    ("non je l'ai perdu", False),
+])
+def test_a_statement_of_having_answers_the_photo_id_question(text, expected):
+    assert answer("has_photo_id", text) is expected
+
+
+@pytest.mark.parametrize("text", ["je sais pas", "jsp", "I don't know", "asdf", "🙂", "????", "123456789"])
+def test_what_does_not_say_yes_or_no_is_not_read_as_one(text):
+    assert answer("has_domiciliation", text) is None
+
+
+def test_the_city_named_answers_the_saint_denis_question():
+    assert answer("saint_denis_link", "j'habite a st denis") is True
+    assert answer("saint_denis_link", "je dors chez un ami à la Plaine") is True
+    assert answer("saint_denis_link", "je n'habite pas à Saint-Denis") is False
+    assert answer("saint_denis_link", "non j'habite à Bobigny") is False
+
+
+@pytest.mark.parametrize("text", ["oui", "ok", "oui d'accord", "yes sure", "d'accord"])
+def test_consent_is_a_clear_yes(text):
+    assert answer("consent_given", text) is True
+
+
+@pytest.mark.parametrize("text", ["asdf", "👍", "j'ai compris", "hmm", "j'ai 3 enfants", "je suis malade"])
+def test_consent_is_never_read_from_anything_else(text):
+    assert answer("consent_given", text, intent="affirm", confidence=0.9) is None
+
+
+def test_the_intent_model_decides_only_what_the_words_leave_open_and_only_when_confident():
+    assert answer("works_in_france", "hmm bah", intent="affirm", confidence=0.9) is True
+    assert answer("works_in_france", "hmm bah", intent="affirm", confidence=0.4) is None
+    assert answer("works_in_france", "non", intent="affirm", confidence=0.99) is False  # the words win
+
+
+def test_a_plain_no_to_a_choice_question_means_what_the_choices_allow():
+    assert answer("prior_ame_end", "non jamais") == "never"
+    assert answer("prior_ame_end", "non") == "never"
+    assert answer("prior_ame_end", "never") == "never"
+    assert answer("prior_ame_end", "oui") is None  # when it ended decides: ask again
+    assert answer("current_cover", "non rien du tout") == "none"
+    assert answer("current_cover", "je sais pas") == "unknown"
+    assert answer("benefits", "non aucune") == []
+
+
+def test_payloads_mean_their_button():
+    assert answer("has_photo_id", "/affirm", intent="affirm") is True
+    question = interview.QUESTIONS["residence_status"]
+    value = interview.interpret(question, text='/inform{"residence_status":"irregular"}', intent="inform",
+                                entities={"residence_status": "irregular"}, language="fr", today=TODAY)
+    assert value == "irregular"
+
+
+def test_going_back_is_a_short_message_only():
+    assert reading.wants_back("retour", "fr")
+    assert reading.wants_back("non c'est faux", "fr")
+    assert reading.wants_back("back", "en")
+    assert not reading.wants_back("je veux un retour sur mon dossier de la CAF qui est faux depuis longtemps", "fr")
+
+
+def test_facts_stated_in_a_first_message_are_kept():
+    facts = reading.facts_stated("salut je suis malade", "fr")
+    assert facts["health_problem"] is True
+    assert reading.facts_stated("bonjour", "fr") == {}
+    assert "health_problem" not in reading.facts_stated("je ne suis pas malade", "fr")
+
+
+def test_the_person_s_language_and_french_and_english_are_read():
+    assert answer("health_problem", "yes", language="ro") is True
+    assert answer("health_problem", "oui", language="ar") is True
