@@ -104,7 +104,7 @@ def test_where_to_go_answers_from_the_directory(bot):
     assert all("adresse en cours de confirmation" in t for t in texts[1:])
 
 
-def test_two_answers_not_understood_hand_over_to_a_human(bot):
+def test_a_question_not_understood_is_asked_differently_then_handed_to_a_human(bot):
     sender = "rights-fr-unclear"
     for text in SCREENING["fr"]:
         replies = bot.texts(sender, text)
@@ -112,9 +112,12 @@ def test_two_answers_not_understood_hand_over_to_a_human(bot):
         replies = bot.texts(sender, {"urgent": "non", "nationality_group": "3", "residence_status": "4"}[question_of(replies[-1], "fr")])
     assert question_of(replies[-1], "fr") == "age"
     first = bot.texts(sender, "bof")
-    assert first[0].startswith("Pardon, je n'ai pas compris") and question_of(first[-1], "fr") == "age"
+    assert first[0] == "Pardon, je n'ai pas compris. Écrivez en chiffres combien d'années vous avez, par exemple : 34."
+    assert question_of(first[-1], "fr") == "age"
     second = bot.texts(sender, "on verra")
-    assert any("assistante sociale va vous contacter" in text for text in second)
+    assert second != first and "HUMAIN" in second[1] and question_of(second[-1], "fr") == "age"
+    third = bot.texts(sender, "je prefere pas dire")
+    assert any("une assistante sociale va les reprendre avec vous" in text for text in third)
     assert "human" in bot.stored(sender)[2]
 
 

@@ -53,15 +53,18 @@ class ActionEvaluateScreening(Action):
         return "action_evaluate_screening"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if tracker.get_slot("consent_given") is not True:
+        if tracker.get_slot("consent_given") is False:
             dispatcher.utter_message(response="utter_no_consent")
             return []
         answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
-        if None in answers.values():
-            # A question asked three times without an answer we could read: a person takes over.
+        if tracker.get_slot("consent_given") is None or None in answers.values():
+            # A question asked three times without an answer we could read: a person takes over
+            # (no appointment offer here: booking needs the screening done).
             dispatcher.utter_message(response="utter_unclear_handoff")
             paused = await hand_over(dispatcher, tracker, "unclear_answers")
-            return [SlotSet("unclear_answers", 0), *(paused or [FollowupAction("action_offer_slots")])]
+            if not paused:
+                dispatcher.utter_message(response="utter_handoff_closed")
+            return [SlotSet("unclear_answers", 0), *paused]
         result = screening.evaluate(**answers)
         key = store.key_for(tracker.sender_id)
         await store.run(lambda session: people.save_screening(session, key, answers, result))

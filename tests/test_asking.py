@@ -1,0 +1,75 @@
+"""Nothing loops: a reply not understood gets a hint, then the way to a human, then a person
+(bot.conversation.asking)."""
+from datetime import date
+
+from bot import interview
+from bot.conversation import asking
+
+TODAY = date(2025, 10, 1)
+
+
+def asked_event(fact):
+    return {"event": "bot", "text": "?", "metadata": {"utter_action": f"utter_ask_{fact}"}}
+
+
+def decide(fact, text, intent=None, confidence=0.0, asked=1, language="fr"):
+    return asking.decide(interview.ALL_QUESTIONS[fact], text=text, intent=intent, confidence=confidence,
+                         entities={}, language=language, today=TODAY, asked=asked)
+
+
+def test_questions_are_counted_in_the_session_only():
+    events = [asked_event("age"), {"event": "user"}, asked_event("age"), {"event": "session_started"}, asked_event("age")]
+    assert asking.times_asked(events, "age") == 1
+    assert asking.times_asked(events[:3], "age") == 2
+    assert asking.times_asked(events, "household_size") == 0
+
+
+def test_an_answer_is_stored_even_when_the_model_reads_another_intent():
+    decision = decide("health_problem", "yes my back hurts a lot", intent="out_of_scope", confidence=0.9)
+    assert (decision.kind, decision.value) == (asking.ANSWER, True)
+
+
+def test_a_safety_message_always_goes_to_the_safety_rules():
+    assert decide("health_problem", "mon bébé a 40 de fièvre", intent="emergency", confidence=0.5).kind == asking.INTERRUPT
+
+
+def test_a_clear_request_interrupts_but_a_weak_one_is_a_miss():
+    assert decide("age", "je veux parler à quelqu'un", intent="request_human", confidence=0.9).kind == asking.INTERRUPT
+    assert decide("age", "bla bla", intent="request_human", confidence=0.3).kind == asking.MISS
+
+
+def test_misses_are_said_differently_each_time_then_a_person_takes_over():
+    first = decide("age", "asdf", intent="out_of_scope", confidence=0.9, asked=1)
+    second = decide("age", "asdf", intent="out_of_scope", confidence=0.9, asked=2)
+    third = decide("age", "asdf", intent="out_of_scope", confidence=0.9, asked=3)
+    assert first.say == ("utter_hint_age",)
+    assert second.say == ("utter_hint_age", "utter_hint_human")
+    assert third.kind == asking.MISS and third.say == ()
+    slots = {"age": None}
+    assert asking.gave_up([asked_event("age")] * 3, "age", slots)
+    assert not asking.gave_up([asked_event("age")] * 2, "age", slots)
+    assert not asking.gave_up([asked_event("age")] * 3, "age", {"age": 30})
+
+
+def test_i_dont_know_offers_a_person_at_once():
+    assert decide("has_domiciliation", "je sais pas").say == ("utter_hint_yes_no", "utter_hint_human")
+
+
+def test_back_is_read_before_the_answer():
+    assert decide("age", "retour").kind == asking.BACK
+    assert decide("age", "c'est faux", intent="go_back", confidence=0.9).kind == asking.BACK
+
+
+def test_a_streak_of_not_understood_is_counted_until_anything_else_happens():
+    events = [{"event": "action", "name": "action_not_understood"}, {"event": "action", "name": "action_listen"},
+              {"event": "user"}, {"event": "action", "name": "action_not_understood"}]
+    assert asking.not_understood_streak(events, "action_not_understood") == 2
+    events.insert(1, {"event": "action", "name": "utter_greet"})
+    assert asking.not_understood_streak(events, "action_not_understood") == 1
+
+
+def test_the_menu_shown_again_is_the_one_of_the_bot_s_latest_turn():
+    menu = {"event": "bot", "data": {"buttons": [{"title": "Oui", "payload": "/affirm"}]},
+            "metadata": {"utter_action": "utter_ask_language"}}
+    assert asking.last_menu_response([menu, {"event": "user"}]) == "utter_ask_language"
+    assert asking.last_menu_response([menu, {"event": "user"}, {"event": "bot", "data": {}}, {"event": "user"}]) is None
