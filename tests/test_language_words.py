@@ -19,6 +19,7 @@ def test_every_supported_language_has_its_words():
 def test_every_file_loads_against_the_schema(language):
     data = words.load(language)
     assert data["language"] == language
+    assert all(data["reading"].values()), [key for key, phrases in data["reading"].items() if not phrases]
     assert data["numbers"]["number"] and data["polite"]
 
 
