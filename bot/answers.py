@@ -102,13 +102,15 @@ def _question_words(section: dict) -> dict[str, dict]:
 
 _WORDS = {language: language_words.load(language) for language in language_words.languages()}
 NUMBER_WORDS = {language: _number_words(data) for language, data in _WORDS.items()}
-POLITE = {language: _entries(data.get("polite", [])) for language, data in _WORDS.items()}  # ignored in every answer
+POLITE = {language: _entries(data.get("polite", [])) for language, data in _WORDS.items()}  # ignored everywhere
 WORD_TABLES = {
     question: {language: _question_words(data.get(question, {})) for language, data in _WORDS.items()}
     for question in QUESTIONS
 }
 # Month names: Babel's for the language, and for these regional locales too.
-MONTH_LOCALES = {language: tuple(data["month_locales"]) for language, data in _WORDS.items() if "month_locales" in data}
+MONTH_LOCALES = {
+    language: tuple(data["month_locales"]) for language, data in _WORDS.items() if "month_locales" in data
+}
 
 # --- reading an answer ------------------------------------------------------------------------
 

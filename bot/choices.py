@@ -46,7 +46,9 @@ TIME = re.compile(r"\b(\d{1,2})\s*(?:h|:|\.|heures?|hours?)\s*(\d{2})?\b|\b(\d{1
 
 # "mardi, je ne peux pas": a time named to refuse it is not a choice. Every language's words
 # (slot_negations in bot/languages/words/<lang>.yaml), as normalise makes them.
-NEGATIONS = {normalise(word) for language in words.languages() for word in words.load(language).get("slot_negations", [])}
+NEGATIONS = {
+    normalise(word) for language in words.languages() for word in words.load(language).get("slot_negations", [])
+}
 
 
 def _times(text: str) -> set[str]:

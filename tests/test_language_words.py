@@ -51,7 +51,10 @@ def _meanings(languages, fact):
     return meanings
 
 
-@pytest.mark.parametrize("fact", ["current_cover", "nationality_group", "residence_status", "benefits", "prior_ame_end"])
+FACTS = ["current_cover", "nationality_group", "residence_status", "benefits", "prior_ame_end"]
+
+
+@pytest.mark.parametrize("fact", FACTS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_phrase_names_two_values_of_a_fact(language, fact):
     """A language is read with French and English (answers.READ_ALSO): together, a phrase
