@@ -6,6 +6,7 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from bot.answers import normalise
+from bot.languages import words
 
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -43,8 +44,11 @@ SLOT_PAYLOAD = "/choose_slot"
 TIME = re.compile(r"\b(\d{1,2})\s*(?:h|:|\.|heures?|hours?)\s*(\d{2})?\b|\b(\d{1,2}):(\d{2})\b")
 
 
-# "mardi, je ne peux pas": a time named to refuse it is not a choice (words as normalise makes them).
-NEGATIONS = {"pas", "not", "no", "non", "nu", "nao", "cannot", "cant", "لا", "না", "نه", "نمی"}
+# "mardi, je ne peux pas": a time named to refuse it is not a choice. Every language's words
+# (slot_negations in bot/languages/words/<lang>.yaml), as normalise makes them.
+NEGATIONS = {
+    normalise(word) for language in words.languages() for word in words.load(language).get("slot_negations", [])
+}
 
 
 def _times(text: str) -> set[str]:
