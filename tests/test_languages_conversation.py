@@ -25,6 +25,43 @@ def test_a_full_screening_in_each_language(bot, number, language):
     assert (slots["language"], slots["pass_eligible"]) == (language, True)
 
 
+# The same screening answered in words, as people text (the twin of the test above): the
+# language named, a yes with details, the cover in words (French words mixed in), a no with a
+# reason, the city named.
+IN_WORDS = {
+    "fr": ["francais", "oui d'accord", "oui j'ai tres mal au dos", "j'ai rien du tout pas de carte vitale",
+           "non c'est trop cher pour moi", "oui j'habite a saint denis"],
+    "en": ["english", "yes ok", "yes my back hurts a lot", "nothing at all, no carte vitale", "no I can't",
+           "yes I live in st denis"],
+    "ar": ["العربية", "نعم موافق", "نعم عندي مرض السكري", "ما عنديش حتى تغطية", "لا ما نقدرش", "نعم ساكن في سان دوني"],
+    "ro": ["romana", "da, sunt de acord", "da, ma doare spatele", "nu am nimic", "nu pot, e prea scump",
+           "da, stau in saint denis"],
+    "bn": ["বাংলা", "হ্যাঁ রাজি", "হ্যাঁ আমার জ্বর", "কিছু নাই", "না পারব না", "হ্যাঁ saint denis এ থাকি"],
+    "fa": ["فارسی", "بله موافقم", "بله فشار خون دارم", "هیچ بیمه ندارم", "نه نمیتوانم", "بله در saint denis زندگی میکنم"],
+    "es": ["espanol", "si, de acuerdo", "si me duele mucho la espalda", "no tengo nada", "no puedo, es muy caro",
+           "si vivo en saint denis"],
+    "pt": ["portugues", "sim concordo", "sim tenho muitas dores", "nao tenho nada", "nao consigo, e caro",
+           "sim moro em saint denis"],
+}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_full_screening_in_each_language_answered_in_words(bot, language):
+    sender = f"words-{language}"
+    bot.say(sender, "bonjour")
+    language_name, consent, health, cover, fees, link = IN_WORDS[language]
+    assert bot.texts(sender, language_name)[-1] == render("utter_ask_consent_given", language).text
+    assert bot.texts(sender, consent)[-1] == render("utter_ask_health_problem", language).text
+    assert bot.texts(sender, health)[-1] == render("utter_ask_current_cover", language).text
+    assert bot.texts(sender, cover)[-1] == render("utter_ask_can_advance_fees", language).text
+    assert bot.texts(sender, fees)[-1] == render("utter_ask_saint_denis_link", language).text
+    outcome = bot.texts(sender, link)
+    assert outcome[0] == render("utter_pass_eligible", language).text
+    slots = bot.slots(sender)
+    assert (slots["health_problem"], slots["current_cover"], slots["can_advance_fees"], slots["saint_denis_link"]) == (
+        True, "none", False, True)
+
+
 def test_a_first_message_clearly_in_romanian_is_answered_in_romanian(bot):
     texts = bot.texts("detect-ro", "Buna ziua, sunt bolnav si nu am asigurare")
     assert render("utter_ask_consent_given", "ro").text in texts or render("utter_greet", "ro").text in texts
