@@ -69,3 +69,16 @@ def test_no_word_is_both_a_yes_and_a_no(language):
     yes = {answers.normalise(p) for p in reading["affirm"]}
     no = {answers.normalise(p) for p in reading["deny"] + reading["hedges_no"] + reading["unknown"]}
     assert yes & no == set()
+
+
+def test_a_wrong_file_is_refused_on_load_with_where(tmp_path, monkeypatch):
+    text = (words.WORDS_DIR / "fr.yaml").read_text(encoding="utf-8")
+    assert " un: 1," in text
+    (tmp_path / "fr.yaml").write_text(text.replace(" un: 1,", " un: one,"), encoding="utf-8")
+    monkeypatch.setattr(words, "WORDS_DIR", tmp_path)
+    with pytest.raises(words.WordsError, match="numbers/number/un"):
+        words.load.__wrapped__("fr")
+
+
+def test_yes_and_no_are_words_not_booleans():
+    assert "yes" in words.load("en")["reading"]["affirm"] and "no" in words.load("en")["reading"]["deny"]
