@@ -6,7 +6,9 @@ import pytest
 
 from bot import answers
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.interview import QUESTIONS
 from bot.languages import words
+from bot.rights.codes import CURRENT_COVERS
 
 LANGUAGES = words.languages()
 
@@ -52,6 +54,14 @@ def _meanings(languages, fact):
 
 
 FACTS = ["current_cover", "nationality_group", "residence_status", "benefits", "prior_ame_end"]
+CHOICES = {"current_cover": CURRENT_COVERS, **{fact: QUESTIONS[fact].choices for fact in FACTS[1:]}}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_values_are_the_choices_of_their_question(language):
+    values = words.load(language)["values"]
+    assert set(values) == set(FACTS)
+    assert {fact: set(by) - set(CHOICES[fact]) for fact, by in values.items()} == {fact: set() for fact in FACTS}
 
 
 @pytest.mark.parametrize("fact", FACTS)
