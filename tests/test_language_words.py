@@ -6,7 +6,9 @@ import pytest
 
 from bot import answers
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.interview import QUESTIONS
 from bot.languages import words
+from bot.rights.codes import CURRENT_COVERS
 
 LANGUAGES = words.languages()
 
@@ -52,6 +54,14 @@ def _meanings(languages, fact):
 
 
 FACTS = ["current_cover", "nationality_group", "residence_status", "benefits", "prior_ame_end"]
+CHOICES = {"current_cover": CURRENT_COVERS, **{fact: QUESTIONS[fact].choices for fact in FACTS[1:]}}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_values_are_the_choices_of_their_question(language):
+    values = words.load(language)["values"]
+    assert set(values) == set(FACTS)
+    assert {fact: set(by) - set(CHOICES[fact]) for fact, by in values.items()} == {fact: set() for fact in FACTS}
 
 
 @pytest.mark.parametrize("fact", FACTS)
@@ -69,3 +79,16 @@ def test_no_word_is_both_a_yes_and_a_no(language):
     yes = {answers.normalise(p) for p in reading["affirm"]}
     no = {answers.normalise(p) for p in reading["deny"] + reading["hedges_no"] + reading["unknown"]}
     assert yes & no == set()
+
+
+def test_a_wrong_file_is_refused_on_load_with_where(tmp_path, monkeypatch):
+    text = (words.WORDS_DIR / "fr.yaml").read_text(encoding="utf-8")
+    assert " un: 1," in text
+    (tmp_path / "fr.yaml").write_text(text.replace(" un: 1,", " un: one,"), encoding="utf-8")
+    monkeypatch.setattr(words, "WORDS_DIR", tmp_path)
+    with pytest.raises(words.WordsError, match="numbers/number/un"):
+        words.load.__wrapped__("fr")
+
+
+def test_yes_and_no_are_words_not_booleans():
+    assert "yes" in words.load("en")["reading"]["affirm"] and "no" in words.load("en")["reading"]["deny"]

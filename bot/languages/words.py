@@ -21,7 +21,7 @@ class WordsError(ValueError):
     pass
 
 
-class _WordsLoader(yaml.SafeLoader):
+class _WordsLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser, when there: 10x faster
     """YAML 1.1 reads yes, no, on and off as booleans: in a word list they are words."""
 
 
@@ -36,6 +36,11 @@ def schema() -> dict[str, Any]:
     return yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=None)
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.validators.validator_for(schema())(schema())
+
+
 def languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in WORDS_DIR.glob("*.yaml") if p != SCHEMA_FILE))
 
@@ -47,11 +52,10 @@ def load(language: str) -> dict[str, Any]:
     if not path.exists():
         return {}
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_WordsLoader) or {}
-    try:
-        jsonschema.validate(data, schema())
-    except jsonschema.ValidationError as error:
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise WordsError(f"{path.name}: {where}: {error.message}") from error
+        raise WordsError(f"{path.name}: {where}: {error.message}")
     if data.get("language") != language:
         raise WordsError(f"{path.name}: 'language' must be {language!r}")
     return data
