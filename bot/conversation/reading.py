@@ -37,8 +37,10 @@ class Match:
 
 
 def tokens(text: str) -> list[str]:
-    """Words of a message as normalise makes them, punctuation and emoji left out."""
-    return [t for t in normalise(text or "").split() if not all(_is_sign(c) for c in t)]
+    """Words of a message as normalise makes them, punctuation and emoji left out ("da, pot"
+    is "da" "pot": normalise leaves "." and "," on words, as they may be inside a number)."""
+    words = (t.strip(".,") for t in normalise(text or "").split())
+    return [t for t in words if t and not all(_is_sign(c) for c in t)]
 
 
 def _is_sign(char: str) -> bool:
