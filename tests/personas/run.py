@@ -211,6 +211,15 @@ def _outcome(outcome: dict) -> str:
     return f"{outcome['kind']}({', '.join(outcome['codes'])})" if outcome["codes"] else outcome["kind"]
 
 
+def _last_exchange(transcript: list[tuple[str, str]]) -> str:
+    """The person's last message and the bot's first answer to it, on one line."""
+    for i in range(len(transcript) - 1, -1, -1):
+        if transcript[i][0] == "person":
+            answer = next((text for who, text in transcript[i + 1:] if who == "bot"), "(nothing)")
+            return f"{transcript[i][1]!r} -> {answer.splitlines()[0][:100]!r}" if answer else repr(transcript[i][1])
+    return ""
+
+
 def failures(results: list[dict]) -> str:
     lines = []
     for r in results:
@@ -221,6 +230,9 @@ def failures(results: list[dict]) -> str:
                      f"{r['most_asked']} x{r['longest_repeat']}")
         if r["missing_words"]:
             lines.append(f"    the persona has no words for {r['missing_words']!r}")
+        last = _last_exchange(r["transcript"])
+        if last:
+            lines.append(f"    last: {last}")
     return "\n".join(["Failures:", *lines]) if lines else "No failures."
 
 
