@@ -7,7 +7,7 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run run-prod bench test install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
+.PHONY: run run-prod bench test personas install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
 
 run: install catalogs
 	$(PY) -m bot run
@@ -35,6 +35,11 @@ test: install catalogs
 	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	@url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
 	  TEST_POSTGRES_URL=$$url $(PY) -m pytest
+
+# Every persona of tests/personas/ through a freshly started assistant, in their own words:
+# right / handed to a human / wrong per language (issue 14 point 5). Exits 1 on any problem.
+personas: install catalogs
+	$(PY) -m tests.personas.run
 
 install: $(INSTALLED)
 
