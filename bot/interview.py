@@ -126,7 +126,7 @@ def _from_payload(question: Question, intent: str | None, entities: Mapping[str,
 def _yes_no(fact: str, text: str, intent: str | None, confidence: float, language: str) -> bool | None:
     if fact == "consent_given":
         # Only a yes or no in words: "j'ai compris" or an emoji is not an agreement.
-        return reading.yes_no(text, language, statements=False)
+        return reading.yes_no(text, language, statements=False, strict=True)
     value = None
     if fact == "saint_denis_link":
         value = reading.saint_denis(text, language)

@@ -110,6 +110,19 @@ def _is_negated(start: int, end: int, negations: set[int], language: str) -> boo
     return bool(negations & (before | after))
 
 
+ENDED = {"current_cover": "closed", "residence_status": "permit_expired"}  # an ended cover, an ended permit
+ENDS_WHAT = {"current_cover": ("ame", "puma_only", "puma_complementary"), "residence_status": ("regular",)}
+
+
+def _ended(said: list[str], match: Match, fact: str, language: str) -> bool:
+    """"ma carte AME elle est finie", "se me venció la AME": a cover or a permit named with a
+    word saying it ended, close by."""
+    if match.value not in ENDS_WHAT.get(fact, ()):
+        return False
+    window = range(max(0, match.start - NEGATION_WINDOW - 2), match.end + NEGATION_WINDOW + 2)
+    return any(start in window for start, _ in _find(said, _phrases(language, "ended")))
+
+
 def matches(text: str, fact: str, language: str) -> list[Match]:
     """The values of a fact named in a message, longest phrase first, none overlapping."""
     said = tokens(text)
@@ -121,7 +134,10 @@ def matches(text: str, fact: str, language: str) -> list[Match]:
             if taken & set(range(start, end)):
                 continue
             taken.update(range(start, end))
-            found.append(Match(start, end, value, _is_negated(start, end, negations, language)))
+            match = Match(start, end, value, _is_negated(start, end, negations, language))
+            if not match.negated and _ended(said, match, fact, language):
+                match = Match(start, end, ENDED[fact], False)
+            found.append(match)
     return sorted(found, key=lambda m: m.start)
 
 
@@ -140,23 +156,31 @@ def wants_back(text: str, language: str) -> bool:
     return any(len(said) - (end - start) <= 2 for start, end in _find(said, _phrases(language, "back")))
 
 
-def yes_no(text: str, language: str, *, statements: bool = True, health: bool = False) -> Optional[bool]:
+def yes_no(text: str, language: str, *, statements: bool = True, health: bool = False,
+           strict: bool = False) -> Optional[bool]:
     """True, False, or None when the words do not decide.
 
-    The answer usually comes first ("oui j'ai très mal", "non c'est trop cher"); without a yes
-    or a no, a negation answers no ("je n'ai pas de domiciliation", "nu am", "ما عنديش") and a
-    statement of having answers yes ("j'ai mon passeport") when `statements` allows it; for
-    the health question, a health word is a yes ("j'ai de la fièvre") unless it is negated.
+    The answer usually comes first ("oui j'ai très mal", "non c'est trop cher", "sim pode
+    ser"); without a yes or a no, a negation answers no ("je n'ai pas de domiciliation", "nu
+    am", "ما عنديش") and a statement of having answers yes ("j'ai mon passeport") when
+    `statements` allows it; for the health question, a health word is a yes ("j'ai de la
+    fièvre") unless it is negated. `strict` (consent): only a yes-word or a no-word decides.
     """
     said = tokens(text)
-    if not said or _has(said, language, "unknown"):
+    if not said or _starts_with(said, language, "unknown"):
         return None
+    unsure = _has(said, language, "unknown")
     if _has(said, language, "hedges_no"):
-        return False  # "pas vraiment", "not really"
+        return None if strict else False  # "pas vraiment", "not really"
     if _starts_with(said, language, "deny"):
-        return False
+        return None if unsure else False  # "non je sais pas" is not a no
     if _starts_with(said, language, "affirm"):
         return True
+    if unsure:
+        return None
+    if strict:
+        yes, no = _has(said, language, "affirm"), _has(said, language, "deny")
+        return yes if yes != no else None
     negations = _negation_at(said, language)
     if health:
         spans = _find(said, _phrases(language, "health"))
