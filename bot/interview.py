@@ -103,9 +103,11 @@ def interpret(
     if question.kind == AGE:
         return answers.parse_age(text, language)
     if question.kind == COUNT:
-        return answers.parse_count(text, language)
+        return answers.parse_count(text, language) or reading.count_explained(text, language)
     if question.kind == AMOUNT_PER_MONTH:
         monthly = answers.parse_amount(text, language)
+        if monthly is None:
+            monthly = reading.amount_explained(text, language)
         if monthly is None and not any(c.isdigit() for c in text) and (
             reading.yes_no(text, language, statements=False) is False or intent == "deny"
         ):

@@ -29,8 +29,11 @@ def test_an_answer_is_stored_even_when_the_model_reads_another_intent():
     assert (decision.kind, decision.value) == (asking.ANSWER, True)
 
 
-def test_a_safety_message_always_goes_to_the_safety_rules():
-    assert decide("health_problem", "mon bébé a 40 de fièvre", intent="emergency", confidence=0.5).kind == asking.INTERRUPT
+def test_a_safety_message_always_gets_its_safety_answer_and_an_answer_it_holds_is_kept():
+    decision = decide("health_problem", "mon bébé a 40 de fièvre", intent="emergency", confidence=0.5)
+    assert (decision.kind, decision.value, decision.say) == (asking.SAFETY_ANSWER, True, ("utter_emergency",))
+    assert decide("age", "je veux mourir", intent="suicidal_thoughts", confidence=0.9).kind == asking.INTERRUPT
+    assert decide("age", "retour", intent="violence", confidence=0.9).kind == asking.INTERRUPT  # never skipped
 
 
 def test_a_clear_request_interrupts_but_a_weak_one_is_a_miss():

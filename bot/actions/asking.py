@@ -13,10 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import interview
+from bot.actions.requests import ActionSafetyHandoff
 from bot.conversation import asking, reading
 from bot.i18n import DEFAULT_LANGUAGE, supported
 
-ANSWERED = "answered_facts"  # the facts answered, in order: "retour" goes back to the last one
+ANSWERED = "answered_facts"
+SAFETY_HANDOFF = ("suicidal_thoughts", "violence")  # the facts answered, in order: "retour" goes back to the last one
 
 
 def language_of(tracker: Tracker) -> str:
@@ -64,9 +66,15 @@ class AskingFormValidation(FormValidationAction):
         )
         if decision.kind == asking.INTERRUPT:
             return []  # rejected: the rules for that intent answer, then the form asks again
-        if decision.kind == asking.ANSWER:
+        events: list[EventType] = []
+        if decision.kind == asking.SAFETY_ANSWER:
+            for response in decision.say:
+                dispatcher.utter_message(response=response)
+            if intent.get("name") in SAFETY_HANDOFF:  # as the rules do: a social worker is told
+                events += await ActionSafetyHandoff().run(dispatcher, tracker, domain)
+        if decision.kind in (asking.ANSWER, asking.SAFETY_ANSWER):
             answered = [f for f in (tracker.get_slot(ANSWERED) or []) if f != fact] + [fact]
-            return [SlotSet(fact, decision.value), SlotSet("unclear_answers", 0), SlotSet(ANSWERED, answered)]
+            return events + [SlotSet(fact, decision.value), SlotSet("unclear_answers", 0), SlotSet(ANSWERED, answered)]
         if decision.kind == asking.BACK:
             return self._back(tracker)
         for response in decision.say:

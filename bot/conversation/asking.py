@@ -1,9 +1,10 @@
 """What to do with a reply to a pending question, so that nothing ever loops.
 
 - An answer the question's frame can read is stored (bot.interview.interpret).
-- A safety message (emergency, suicidal thoughts, violence) or another clear request (a human,
-  erase my data, cancel…) that is not an answer goes to the rules for it; the question is then
-  asked again.
+- A safety message (emergency, suicidal thoughts, violence) always gets its safety answer: said
+  here with the next question when the reply also answers, else by the rules, then the same
+  question. Another clear request (a human, erase my data, cancel…) that is not an answer goes
+  to the rules for it; the question is then asked again.
 - Anything else is a miss: the question is asked once more with a hint of the answer expected
   (its choices, an example), the second time with the way to a human too; a question is never
   asked more than MAX_ASKS times in a conversation: then a social worker takes over.
@@ -39,7 +40,7 @@ HINTS = {
 }
 HINT_HUMAN = "utter_hint_human"
 
-ANSWER, INTERRUPT, MISS, BACK = "answer", "interrupt", "miss", "back"
+ANSWER, INTERRUPT, MISS, BACK, SAFETY_ANSWER = "answer", "interrupt", "miss", "back", "safety_answer"
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,18 @@ def decide(
     """The decision for a reply to `question`, asked `asked` times so far (this one included)."""
     text = text or ""
     is_payload = text.startswith(interview.PAYLOAD_PREFIX)
-    if intent in SAFETY and not is_payload:
-        return Decision(INTERRUPT)  # the safety answer first, whatever the reply also says
-    if not is_payload and (reading.wants_back(text, language) or (intent == "go_back" and confidence >= REQUEST_FLOOR)):
+    if not is_payload and intent not in SAFETY and (
+        reading.wants_back(text, language) or (intent == "go_back" and confidence >= REQUEST_FLOOR)
+    ):
         return Decision(BACK)
     value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
                                 today=today, confidence=confidence)
+    if intent in SAFETY and not is_payload:
+        # The safety answer first, whatever the reply also says; an answer it holds is kept
+        # ("oui, mal à la poitrine, je respire mal"), so the same question does not come back.
+        if value is None:
+            return Decision(INTERRUPT)
+        return Decision(SAFETY_ANSWER, value, say=(f"utter_{intent}",))
     if value is not None:
         return Decision(ANSWER, value)
     if intent in REQUESTS and (is_payload or confidence >= REQUEST_FLOOR):

@@ -245,3 +245,76 @@ def facts_stated(text: str, language: str) -> dict[str, Any]:
     if (here := saint_denis(text, language)) is not None:
         facts["saint_denis_link"] = here
     return facts
+
+
+# --- numbers said with an explanation --------------------------------------------------------
+# The strict parsers of bot.answers read a reply that is only a quantity. People add who or what:
+# "l'ADA 200 euros par mois", "4 me my wife 2 kids". These read the number the reply is about,
+# only where nothing else could be meant.
+
+
+def _digit_numbers(said: list[str]) -> list[tuple[int, float]]:
+    found = []
+    for i, token in enumerate(said):
+        try:
+            found.append((i, float(token.replace(",", "."))))
+        except ValueError:
+            continue
+    return found
+
+
+@lru_cache(maxsize=None)
+def _other_periods(language: str) -> frozenset[str]:
+    """Words for a year, a week or a day: an amount "par an" is not a monthly one."""
+    found = set()
+    for lang in _languages(language):
+        for word, unit in ((words.load(lang).get("duration") or {}).get("unit") or {}).items():
+            if unit != "month":
+                found.update(tokens(word))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=None)
+def _bounds(language: str) -> tuple[tuple[str, ...], ...]:
+    """"plus de", "moins de", "more than": a bound is not an amount (either side may be wrong)."""
+    found = []
+    for lang in _languages(language):
+        duration = words.load(lang).get("duration") or {}
+        for key in ("more", "less"):
+            found += [phrase for w in duration.get(key) or [] if (phrase := tuple(tokens(w)))]
+    return tuple(found)
+
+
+def amount_explained(text: str, language: str) -> Optional[float]:
+    """One amount in digits among words naming where it comes from ("ADA 200 euros"): that
+    amount, unless another period (a year, a week) or a bound ("plus de") is named."""
+    said = tokens(text)
+    numbers = _digit_numbers(said)
+    if len(numbers) != 1 or _other_periods(language) & set(said) or _find(said, _bounds(language)):
+        return None
+    value = numbers[0][1]
+    return value if 0 <= value <= 1_000_000 else None
+
+
+def count_explained(text: str, language: str) -> Optional[int]:
+    """A count given first, then explained ("4 me my wife 2 kids", "3 eu e os meus dois
+    filhos"): the first number, if every number after it is smaller (a part of it);
+    "2 adultes 3 enfants" is parts only: None."""
+    said = tokens(text)
+    numbers = _digit_numbers(said)
+    if not numbers or numbers[0][0] != 0 or len(said) < 2:
+        return None
+    total = numbers[0][1]
+    later = [value for _, value in numbers[1:]]
+    later += [v for t in said[1:] if (v := _number_word(t, language)) is not None]
+    if total != int(total) or not 1 <= total <= 20 or any(v >= total for v in later):
+        return None
+    return int(total)
+
+
+def _number_word(token: str, language: str) -> Optional[int]:
+    for lang in _languages(language):
+        value = ((words.load(lang).get("numbers") or {}).get("number") or {}).get(token)
+        if isinstance(value, int):
+            return value
+    return None
