@@ -83,6 +83,23 @@ async def _predict(model: Path, texts: list[str]) -> list[str]:
     return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
 
 
+async def _predict_ranked(model: Path, texts: list[str]) -> list[tuple[str, str, float]]:
+    """(intent after the FallbackClassifier, the classifier's own top intent, its confidence)."""
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(model))
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        top = next((r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"), parsed["intent"])
+        out.append((parsed["intent"]["name"], top["name"], round(top["confidence"], 3)))
+    return out
+
+
 def cross_validate(config: Path = CONFIG, folds: int = FOLDS, seed: int = SEED) -> dict:
     """Stratified k-fold CV of the NLU pipeline of `config` over all training data, trained
     in-process with Rasa's own training (rasa.model_training.train_nlu), so regexes, lookup
@@ -116,10 +133,11 @@ def cross_validate(config: Path = CONFIG, folds: int = FOLDS, seed: int = SEED) 
                 started = time.monotonic()
                 model = train_nlu(str(config), str(nlu_file), str(Path(work) / "models"), fixed_model_name=f"fold{fold}")
                 seconds.append(time.monotonic() - started)
-                guesses = asyncio.run(_predict(Path(model), [examples[i].get("text") for i in test_index]))
+                guesses = asyncio.run(_predict_ranked(Path(model), [examples[i].get("text") for i in test_index]))
                 predictions += [
-                    {"text": examples[i].get("text"), "language": languages[i], "intent": intents[i], "predicted": guess}
-                    for i, guess in zip(test_index, guesses)
+                    {"text": examples[i].get("text"), "language": languages[i], "intent": intents[i],
+                     "predicted": guess, "top_intent": top, "confidence": confidence}
+                    for i, (guess, top, confidence) in zip(test_index, guesses)
                 ]
                 print(f"  fold {fold + 1}/{folds}: trained in {seconds[-1]:.0f} s", flush=True)
         finally:
@@ -145,18 +163,26 @@ def _figures(truth: list[str], guess: list[str]) -> dict:
 
 def cv_report(predictions: list[dict]) -> dict:
     """Per language (macro-F1 over the intents present in that language) and per intent (all
-    languages together)."""
-    by_language = defaultdict(lambda: ([], []))
+    languages together). `macro_f1_classifier` reads the classifier's own top intent, before the
+    FallbackClassifier turns low or ambiguous confidences into nlu_fallback (the deployed figure
+    is `macro_f1`)."""
+    def figures(rows):
+        truth = [p["intent"] for p in rows]
+        result = _figures(truth, [p["predicted"] for p in rows])
+        result["macro_f1_classifier"] = round(f1_score(
+            truth, [p.get("top_intent", p["predicted"]) for p in rows], labels=sorted(set(truth)),
+            average="macro", zero_division=0), 3)
+        return result
+
+    by_language = defaultdict(list)
     for p in predictions:
-        by_language[p["language"]][0].append(p["intent"])
-        by_language[p["language"]][1].append(p["predicted"])
+        by_language[p["language"]].append(p)
     truth = [p["intent"] for p in predictions]
-    guess = [p["predicted"] for p in predictions]
     labels = sorted(set(truth))
-    per_intent = f1_score(truth, guess, labels=labels, average=None, zero_division=0)
+    per_intent = f1_score(truth, [p["predicted"] for p in predictions], labels=labels, average=None, zero_division=0)
     return {
-        "all": _figures(truth, guess),
-        "languages": {lang: _figures(*by_language[lang]) for lang in SUPPORTED_LANGUAGES if lang in by_language},
+        "all": figures(predictions),
+        "languages": {lang: figures(by_language[lang]) for lang in SUPPORTED_LANGUAGES if lang in by_language},
         "intents": {intent: round(score, 3) for intent, score in sorted(zip(labels, per_intent), key=lambda p: p[1])},
     }
 
@@ -183,15 +209,13 @@ def safety_report(held_out_report: dict[str, dict]) -> dict[str, dict]:
     for lang, r in held_out_report.items():
         rows = {}
         for name, members in [*((s, {s}) for s in SAFETY_INTENTS), ("any", set(SAFETY_INTENTS))]:
-            true = [t in members for _, t, _ in r["predictions"]]
-            said = [g in members for _, _, g in r["predictions"]]
-            # "any": a suicidal person given the emergency message is still caught (both give 15/3114).
-            hit = sum(1 for (_, t, g) in r["predictions"] if (t == g if name != "any" else t in members and g in members))
-            rows[name] = {
-                "true": sum(true), "predicted": sum(said),
-                "precision": round(hit / sum(said), 3) if sum(said) else None,
-                "recall": round(hit / sum(true), 3) if sum(true) else None,
-            }
+            true = sum(1 for _, t, _ in r["predictions"] if t in members)
+            said = sum(1 for _, _, g in r["predictions"] if g in members)
+            # exact intent per row; for "any", a suicidal person given the emergency message is caught
+            hit = sum(1 for _, t, g in r["predictions"] if t in members and g in members and (name == "any" or t == g))
+            rows[name] = {"true": true, "predicted": said,
+                          "precision": round(hit / said, 3) if said else None,
+                          "recall": round(hit / true, 3) if true else None}
         rows["false_alarms"] = [text for text, t, g in r["predictions"] if g in SAFETY_INTENTS and t not in SAFETY_INTENTS]
         rows["missed"] = [text for text, t, g in r["predictions"] if t in SAFETY_INTENTS and g not in SAFETY_INTENTS]
         report[lang] = rows
@@ -207,12 +231,12 @@ def markdown(report: dict[str, dict]) -> str:
 
 
 def cv_markdown(report: dict) -> str:
-    lines = [f"| language | examples | accuracy ({FOLDS}-fold CV) | macro-F1 | weakest intents | top confusions |",
-             "|---|---|---|---|---|---|"]
+    lines = [f"| language | examples | accuracy ({FOLDS}-fold CV) | macro-F1 | macro-F1 before fallback | weakest intents | top confusions |",
+             "|---|---|---|---|---|---|---|"]
     for lang, r in [*report["languages"].items(), ("all", report["all"])]:
         weakest = ", ".join(f"{intent} {score}" for intent, score in r["weakest"].items())
         confusions = ", ".join(f"{pair} ×{n}" for pair, n in r["confusions"])
-        lines.append(f"| {lang} | {r['examples']} | {r['accuracy']} | {r['macro_f1']} | {weakest} | {confusions} |")
+        lines.append(f"| {lang} | {r['examples']} | {r['accuracy']} | {r['macro_f1']} | {r['macro_f1_classifier']} | {weakest} | {confusions} |")
     lines.append("\nper intent (all languages), weakest first: "
                  + ", ".join(f"{intent} {score}" for intent, score in report["intents"].items()))
     return "\n".join(lines)
