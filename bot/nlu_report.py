@@ -47,10 +47,11 @@ def held_out(language: str) -> list[tuple[str, str]]:
 def example_language(message, file_language: str | None) -> str:
     """The language of a training example: lang_<xx>.yml files are one language; in the shared
     files (basics, safety, cover, requests, rights, language.yml) each intent block says it
-    (`metadata: {language: fr}`); unsupported_language examples are none of ours."""
-    if message.get("intent") == "unsupported_language":
-        return OTHER
+    (`metadata: {language: fr}`); unsupported_language examples and gibberish (`language: none`)
+    are none of ours: they count in the overall figures, not in a language's."""
     tagged = ((message.get("metadata") or {}).get("intent") or {}).get("language")
+    if message.get("intent") == "unsupported_language" or tagged == "none":
+        return OTHER
     language = file_language or tagged
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"no language for the training example {message.get('text')!r}: "
