@@ -4,7 +4,9 @@ macro-F1 per language, and cold training time on all the data (fresh Rasa cache)
 
 Prints a markdown table and writes bench/results/nlu-pipelines-<date>.json.
 Run with `make nlu-compare` (long: every candidate trains five times; DIET most of the time).
-`python bench/nlu_pipelines.py lr` runs only the candidates whose name contains "lr".
+`python bench/nlu_pipelines.py diet ngrams` runs only the candidates whose name or file contains
+one of the words (the machine is shared: a candidate already measured on the same commit need not
+be run again).
 """
 from __future__ import annotations
 
@@ -54,10 +56,10 @@ def measure(config: Path) -> dict:
 
 
 def main() -> None:
-    only = sys.argv[1].lower() if len(sys.argv) > 1 else ""
+    only = [word.lower() for word in sys.argv[1:]]
     results = {}
     for name, config in CANDIDATES.items():
-        if only and only not in name.lower() and only not in config.name:
+        if only and not any(word in name.lower() or word in config.name for word in only):
             continue
         print(f"measuring {name}...", flush=True)
         results[name] = measure(config)
@@ -68,7 +70,7 @@ def main() -> None:
         lowest = min(r["macro_f1_per_language"].items(), key=lambda pair: pair[1])
         print(f"| {name} | {r['training_seconds']} | {r['accuracy']} | {r['macro_f1']} | {lowest[0]} {lowest[1]} "
               f"| {r['accuracy_per_training_second']} |")
-    out = ROOT / "bench" / "results" / f"nlu-pipelines-{date.today().isoformat()}{'-' + only if only else ''}.json"
+    out = ROOT / "bench" / "results" / f"nlu-pipelines-{date.today().isoformat()}{''.join('-' + word for word in only)}.json"
     out.parent.mkdir(exist_ok=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     out.write_text(json.dumps({"folds": folds, "seed": nlu_report.SEED, "cpus": os.cpu_count(), "commit": commit,
