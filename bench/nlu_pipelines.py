@@ -44,9 +44,11 @@ def cold_training_seconds(config: Path, work: Path) -> float:
 def measure(config: Path) -> dict:
     with tempfile.TemporaryDirectory() as work:
         training_seconds = cold_training_seconds(config, Path(work))
-    report = nlu_report.cv_report(nlu_report.cross_validate(config)["predictions"])
+    cv = nlu_report.cross_validate(config)
+    report = nlu_report.cv_report(cv["predictions"])
     return {
         "training_seconds": training_seconds,
+        "fold_training_seconds": cv["fold_training_seconds"],
         "accuracy": report["all"]["accuracy"],
         "macro_f1": report["all"]["macro_f1"],
         "macro_f1_classifier": report["all"]["macro_f1_classifier"],
@@ -63,6 +65,7 @@ def main() -> None:
             continue
         print(f"measuring {name}...", flush=True)
         results[name] = measure(config)
+        print(f"{name}: {json.dumps(results[name])}", flush=True)  # a long run may be cut short
     folds = nlu_report.FOLDS
     print(f"\n| pipeline | cold training (s) | accuracy ({folds}-fold CV) | macro-F1 | lowest language | accuracy / training s |")
     print("|---|---|---|---|---|---|")
