@@ -84,11 +84,13 @@ bench: install catalogs
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	$(PY) bench/run.py
 
-# Compare NLU pipelines (LogisticRegression vs DIET): accuracy and training time (README figures).
+# Compare NLU pipelines (LogisticRegression, LR with wider n-grams, DIET) by 5-fold cross-validation
+# and training time (README figures; long: DIET trains five times).
 nlu-compare: install
 	$(PY) bench/nlu_pipelines.py
 
-# Per-language intent accuracy and macro-F1 on the held-out sets tests/nlu/<lang>.yml.
+# Per-language intent figures: held-out sets tests/nlu/<lang>.yml, safety precision/recall, and
+# 5-fold cross-validation over all training data (about 5 minutes on 2 cores).
 nlu-report: install
 	$(PY) -m bot nlu-report
 
