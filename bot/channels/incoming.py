@@ -3,15 +3,21 @@ the payload of that choice of the last menu, so it means exactly what the button
 naming one of the offered times ("mardi 14h30") pick it; and the language of the message is detected (bot.language_detection)."""
 from __future__ import annotations
 
+import asyncio
+import logging
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore
 
-from bot import choices, language_detection
+from bot import choices, handoff, language_detection, people, settings
+from bot.database import session_scope
 from bot.channels.tracker_store import ErasingTrackerStore
 from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.rendering import render
+
+logger = logging.getLogger(__name__)
 
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
@@ -69,14 +75,85 @@ async def _understood(agent: Agent, text: str) -> bool:
     return language_detection.understood(intent["name"], intent["confidence"])
 
 
-async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
-    """The bot's messages of a turn, or "not understood" in the person's language when Rasa ended
-    the turn without a word (an intent that no rule expects at that point): never silence, except
-    while a social worker has the conversation (paused: they answer, bot.handoff)."""
-    if any(m.get("text") or m.get("buttons") for m in messages):
-        return messages
+# A safety intent below this confidence is not acted on by the channel (the rules still answer
+# whatever Rasa predicted); above it, the safety answer is given whatever the state.
+SAFETY_CONFIDENCE = 0.5
+
+
+def safety_intent(parse_data: dict | None) -> str | None:
+    """emergency, suicidal_thoughts or violence when the message was read as one, else None."""
+    intent = (parse_data or {}).get("intent") or {}
+    if intent.get("name") in handoff.SAFETY_INTENTS and (intent.get("confidence") or 0) >= SAFETY_CONFIDENCE:
+        return intent["name"]
+    return None
+
+
+async def latest_user_parse(agent: Agent, sender: str) -> dict | None:
+    """How the person's latest message was read (its parse data), from the tracker store."""
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+    if isinstance(store, ErasingTrackerStore):
+        user = store.latest_user_event(sender)
+        return (user or {}).get("parse_data")
     tracker = await agent.tracker_store.retrieve(sender)
+    return tracker.latest_message.parse_data if tracker and tracker.latest_message else None
+
+
+@lru_cache(maxsize=1)
+def _settings():
+    return settings.load()
+
+
+def raise_urgent(sender: str, reason: str, language: str | None) -> None:
+    """The conversation goes to the top of the console inbox, marked urgent (bot.handoff)."""
+    cfg = _settings()
+    key = people.person_key(sender, cfg.hash_key)
+    with session_scope(cfg.database_url) as session:
+        handoff.raise_urgent(session, key, sender, reason, language)
+    logger.info("a safety message raised a conversation to urgent (%s)", reason)  # no text, no id
+
+
+def _language(tracker) -> str:
+    return supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
+
+
+def _first_message_since_staff(tracker) -> bool:
+    """While paused: whether this is the person's first message since the pause or since the
+    social worker's latest answer (each gets one acknowledgement, the rest waits for them)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.type_name == "user":
+            users += 1
+        elif event.type_name in ("bot", "pause"):
+            break
+    return users <= 1
+
+
+async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
+    """The bot's messages of a turn, never silence:
+    - a safety message (emergency, suicidal thoughts, violence) gets its safety answer in every
+      state, a social worker's conversation included, and raises the conversation to the top of
+      the console inbox, marked urgent;
+    - while a social worker has the conversation (paused, bot.handoff), the person's first
+      message since the pause or their latest answer gets one acknowledgement; the next ones
+      wait for the social worker;
+    - "not understood" in the person's language when Rasa ended the turn without a word."""
+    intent = safety_intent(await latest_user_parse(agent, sender))
+    said = any(m.get("text") or m.get("buttons") for m in messages)
+    tracker = await agent.tracker_store.retrieve(sender) if intent or not said else None
+    language = _language(tracker)
+    if intent:
+        try:
+            await asyncio.to_thread(raise_urgent, sender, intent, language)
+        except Exception as error:  # the app database is away: the safety answer still goes
+            logger.error("a safety message could not be raised to urgent: %s", type(error).__name__)
+        answer = render(f"utter_{intent}", language, kind).as_rasa()
+        if not any(m.get("text") == answer["text"] for m in messages):
+            messages = [{"recipient_id": sender, **answer}, *messages]
+        return messages
+    if said:
+        return messages
     if tracker is not None and tracker.is_paused():
+        if _first_message_since_staff(tracker):
+            return [{"recipient_id": sender, **render("utter_handoff_waiting", language, kind).as_rasa()}]
         return []
-    language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
     return [{"recipient_id": sender, **render("utter_not_understood", language, kind).as_rasa()}]

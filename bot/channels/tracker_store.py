@@ -64,3 +64,12 @@ class ErasingTrackerStore(SQLTrackerStore):
                                    .where(events.sender_id == sender_id, events.id > last_user)
                                    .order_by(events.id)).scalars().all()
         return [json.loads(row) for row in rows]
+
+    def latest_user_event(self, sender_id: str) -> dict[str, Any] | None:
+        """The person's latest message as stored (with how it was read), in one query."""
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            row = session.execute(sa.select(events.data)
+                                  .where(events.sender_id == sender_id, events.type_name == UserUttered.type_name)
+                                  .order_by(events.id.desc()).limit(1)).scalar()
+        return json.loads(row) if row else None
