@@ -23,6 +23,42 @@ def resolve(text: str | None, buttons: Sequence[Mapping[str, str]]) -> str | Non
     return None
 
 
+# Rasa reads a message starting with "/" (after stripping spaces) as an intent and its entities.
+PAYLOAD_PREFIX = "/"
+# Rasa's own meta-intent for "a new session" (as after 12 hours of silence): harmless, kept.
+SYSTEM_PAYLOADS = {"/session_start"}
+# Put before a typed "/..." that no menu offered: Rasa no longer sees a payload, the intent
+# model reads the words. Invisible, and dropped by bot.answers.normalise (a format character).
+AS_TEXT = "\u2060"
+
+
+def looks_like_payload(text: str | None) -> bool:
+    return bool(text) and text.strip().startswith(PAYLOAD_PREFIX)
+
+
+def typed_payload(text: str, buttons: Sequence[Mapping[str, str]]) -> str:
+    """A typed payload as Rasa should get it: itself if it is one of the latest menu's choices
+    (what the button sends), else marked as text. `/affirm` typed never gives consent, and
+    `/choose_slot{"slot_id": "27"}` books nothing that was not offered."""
+    stripped = text.strip()
+    if stripped in SYSTEM_PAYLOADS or any(stripped == str(b.get("payload", "")) for b in buttons):
+        return stripped
+    return AS_TEXT + text
+
+
+DENY = "/deny"
+
+
+def confirmation(buttons: Sequence[Mapping[str, str]]) -> str | None:
+    """The payload that confirms an irreversible action, if the open menu is such a question
+    (its first choice carries a `confirm` entity: bot.responses.CONFIRM_*)."""
+    for button in buttons[:1]:
+        found = str(button.get("payload", ""))
+        if found.startswith("/affirm{") and '"confirm"' in found:
+            return found
+    return None
+
+
 def last_menu(events: Iterable[Mapping]) -> list[Mapping[str, str]]:
     """Buttons of the last menu the bot showed in this conversation, given tracker events
     (oldest first, as Rasa serialises them). Only the menu of the bot's latest turn counts:

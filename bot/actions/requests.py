@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import privacy
+from bot import confirm, privacy
 from bot.actions import store
 from bot.actions.handoff import hand_over
 
@@ -54,13 +54,31 @@ class ActionUnsupportedLanguage(Action):
 
 
 class ActionAskErasure(Action):
-    """DELETE / SUPPRIMER: asked once (yes / no); the rules run action_erase_my_data on yes."""
+    """DELETE / SUPPRIMER: asked once (yes / no); only its confirmation erases
+    (action_confirm_erasure). A negated request ("je ne veux pas supprimer") is not asked."""
 
     def name(self) -> str:
         return "action_ask_erasure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if confirm.negated((tracker.latest_message or {}).get("text"), tracker.get_slot("language") or "fr"):
+            dispatcher.utter_message(response="utter_erasure_kept")
+            return []
         dispatcher.utter_message(response="utter_erasure_confirm")
+        return []
+
+
+class ActionConfirmErasure(Action):
+    """The reply to the erasure question: only its confirmation (the first choice, its number
+    or a clear yes, bot.confirm) erases; anything read as yes otherwise keeps everything."""
+
+    def name(self) -> str:
+        return "action_confirm_erasure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if next(tracker.get_latest_entity_values("confirm"), None) == "erase":
+            return [FollowupAction("action_erase_my_data")]
+        dispatcher.utter_message(response="utter_erasure_kept")
         return []
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore
 
-from bot import choices, handoff, language_detection, people, settings
+from bot import choices, confirm, handoff, language_detection, people, settings
 from bot.database import session_scope
 from bot.channels.tracker_store import ErasingTrackerStore
 from bot.i18n import DEFAULT_LANGUAGE, supported
@@ -55,18 +55,41 @@ def no_silent_fallback(agent: Agent) -> None:
 
 
 async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
-    """The text and metadata to hand to Rasa for what the person wrote."""
+    """The text and metadata to hand to Rasa for what the person wrote. A payload typed by the
+    person (`/affirm`, `/choose_slot{...}`) counts only if the latest menu of this conversation
+    offered it (bot.choices.typed_payload); anything else is read as text."""
     no_silent_fallback(agent)
     if nothing_to_read(text):
         return NOTHING_TO_READ, dict(metadata or {})
-    if choices.NUMBER.match(text):
-        text = choices.resolve(text, await last_menu(agent, sender)) or text
+    menu = await last_menu(agent, sender)
+    confirmation = choices.confirmation(menu)
+    if choices.looks_like_payload(text):
+        text = choices.typed_payload(text, menu)
+    elif confirmation and not choices.NUMBER.match(text):
+        text = await _confirmation_reply(agent, sender, text, confirmation)
+    elif choices.NUMBER.match(text):
+        text = choices.resolve(text, menu) or text
     elif choices.TIME.search(text) or len(text) <= 40:  # maybe a time named in words
-        text = choices.resolve_slot_words(text, await last_menu(agent, sender)) or text
+        text = choices.resolve_slot_words(text, menu) or text
     detection = language_detection.detect(text)
     if detection.unsupported and await _understood(agent, text):
         detection = language_detection.Detection()
     return language_detection.annotate(text, metadata, detection)
+
+
+async def _confirmation_reply(agent: Agent, sender: str, text: str, confirmation: str) -> str:
+    """A reply in words to "Reply 1 to cancel…": a clear yes of the person's language is the
+    confirmation; a weak or unclear yes (an emoji, "asdf" read as affirm) or an unreadable
+    reply is a no (nothing is done, and the person is told); anything else (a safety message,
+    another request) goes on as written."""
+    tracker = await agent.tracker_store.retrieve(sender)
+    language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
+    intent = (await agent.parse_message(text))["intent"]
+    if confirm.clear_yes(text, language, intent.get("name"), intent.get("confidence") or 0.0):
+        return confirmation
+    if intent.get("name") in ("affirm", "deny", "nlu_fallback") or confirm.negated(text, language):
+        return choices.DENY
+    return text
 
 
 async def _understood(agent: Agent, text: str) -> bool:
@@ -116,14 +139,14 @@ def _language(tracker) -> str:
     return supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
 
 
-def _first_message_since_staff(tracker) -> bool:
-    """While paused: whether this is the person's first message since the pause or since the
-    social worker's latest answer (each gets one acknowledgement, the rest waits for them)."""
+def _first_message_since_pause(tracker) -> bool:
+    """While paused: whether this is the person's first message since a social worker claimed
+    the conversation (it gets one acknowledgement; the next ones wait for the social worker)."""
     users = 0
     for event in reversed(tracker.events):
         if event.type_name == "user":
             users += 1
-        elif event.type_name in ("bot", "pause"):
+        elif event.type_name == "pause":
             break
     return users <= 1
 
@@ -134,8 +157,7 @@ async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: st
       state, a social worker's conversation included, and raises the conversation to the top of
       the console inbox, marked urgent;
     - while a social worker has the conversation (paused, bot.handoff), the person's first
-      message since the pause or their latest answer gets one acknowledgement; the next ones
-      wait for the social worker;
+      message since the claim gets one acknowledgement; the next ones wait for the social worker;
     - "not understood" in the person's language when Rasa ended the turn without a word."""
     intent = safety_intent(await latest_user_parse(agent, sender))
     said = any(m.get("text") or m.get("buttons") for m in messages)
@@ -153,7 +175,7 @@ async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: st
     if said:
         return messages
     if tracker is not None and tracker.is_paused():
-        if _first_message_since_staff(tracker):
+        if _first_message_since_pause(tracker):
             return [{"recipient_id": sender, **render("utter_handoff_waiting", language, kind).as_rasa()}]
         return []
     return [{"recipient_id": sender, **render("utter_not_understood", language, kind).as_rasa()}]

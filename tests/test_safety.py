@@ -1,0 +1,129 @@
+"""Never act on a misreading, never leave a safety message unanswered (issue 15), end to end:
+signed SMS webhooks (tests/fake_twilio.py), the REST channel and the console, in several
+languages. Each test answers in words, as a person would."""
+import re
+import sqlite3
+import time
+import uuid
+
+import pytest
+import requests
+
+from bot.rendering import SMS, WEB, render
+
+pytestmark = pytest.mark.e2e
+
+# The number that picks each language in the first menu (bot.responses.LANGUAGE_CHOICES).
+MENU_NUMBER = {"fr": "1", "en": "2", "ar": "3", "ro": "4", "bn": "5", "fa": "6", "es": "7", "pt": "8"}
+SUICIDAL = {"fr": "je veux me suicider", "ar": "بغيت نموت دابا", "fa": "می‌خواهم خودم را بکشم",
+            "ro": "ma gandesc sa ma sinucid"}
+EMERGENCY = {"fr": "urgence, j'ai très mal à la poitrine", "ar": "صدري كيوجعني بزاف", "fa": "سینه‌ام سخت درد می‌کند",
+             "ro": "ma doare foarte tare pieptul"}
+STOP_WORD = {"fr": "Arrêt", "ar": "توقف", "fa": "توقف", "ro": "OPREȘTE"}
+
+
+def phone() -> str:
+    return f"+3361{uuid.uuid4().int % 10**7:07d}"
+
+
+def app_db(bot) -> sqlite3.Connection:
+    return sqlite3.connect(bot.var_dir / "pass.db")
+
+
+def opted_out(bot, number: str) -> bool:
+    from bot import people
+
+    person, _, _ = bot.stored(bot.sms_sender(number))
+    return person is not None and person.sms_opted_out_at is not None
+
+
+def urgent_handoff(bot, conversation: str):
+    with app_db(bot) as db:
+        return db.execute("SELECT id, reason, urgent_at, paused FROM handoff WHERE conversation = ? "
+                          "AND status IN ('waiting', 'claimed')", (conversation,)).fetchone()
+
+
+@pytest.fixture(scope="module")
+def staff(bot):
+    bot.create_user("safety-staff")
+    return bot.console_login("safety-staff")
+
+
+def in_language(bot, number: str, language: str) -> None:
+    bot.sms(number, "bonjour")
+    bot.sms(number, MENU_NUMBER[language])
+
+
+def test_ordinary_words_and_stop_inside_a_sentence_never_stop_sms(bot):
+    number = phone()
+    in_language(bot, number, "fr")
+    for text in ("inscription", "prescription", "laissez-moi tranquille", "arrête de m'envoyer ça",
+                 "stop je ne comprends rien", "je ne veux plus de sms"):
+        answer = bot.sms(number, text)
+        assert answer, text  # answered: still talking
+        assert render("utter_opt_out", "fr", SMS).text not in answer, text
+        assert not opted_out(bot, number), text
+    # Asked in words: the way to stop, as a question, never the stop itself.
+    assert render("utter_opt_out_how", "fr", SMS).text in bot.sms(number, "arrêtez de m'envoyer des sms svp")
+    assert not opted_out(bot, number)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "fa", "ro"])
+def test_stop_alone_stops_yet_a_safety_message_is_answered_once_and_urgent_and_start_resumes(bot, staff, language):
+    number = phone()
+    in_language(bot, number, language)
+    assert bot.sms(number, STOP_WORD[language]) == [render("utter_opt_out", language, SMS).text]
+    assert opted_out(bot, number)
+    before = len(bot.twilio.sent_to(number))
+    bot.post_sms(number, "bonjour")
+    time.sleep(2.5)
+    assert len(bot.twilio.sent_to(number)) == before  # stopped: nothing goes
+
+    assert bot.sms(number, SUICIDAL[language]) == [render("utter_suicidal_thoughts", language, SMS).text]
+    found = urgent_handoff(bot, bot.sms_sender(number))
+    assert found is not None and found[2] is not None  # urgent
+    inbox = staff.get(f"{bot.console_url}/", timeout=10).text
+    assert re.findall(r'href="/handoffs/(\d+)"', inbox)[0] == str(found[0])  # at the top
+    assert "URGENT" in inbox.split(f'href="/handoffs/{found[0]}"')[0].rsplit("<tr", 1)[1]
+    assert bot.sms(number, EMERGENCY[language]) == [render("utter_emergency", language, SMS).text]
+
+    assert bot.sms(number, "START") == [render("sms_started", language, SMS).text]
+    assert not opted_out(bot, number) and bot.sms(number, "bonjour")
+
+
+def _claim(bot, staff, conversation: str) -> int:
+    inbox = staff.get(f"{bot.console_url}/", timeout=10).text
+    handoff_id = urgent_handoff(bot, conversation)[0]
+    token = re.search(r'name="csrf" value="([^"]+)"', inbox)[1]
+    staff.post(f"{bot.console_url}/handoffs/{handoff_id}/claim", data={"csrf": token}, timeout=10).raise_for_status()
+    return handoff_id
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_handed_over_the_bot_goes_on_until_claimed_then_safety_is_answered_and_urgent(bot, staff, language):
+    sender = f"safety-rest-{language}-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, "bonjour")
+    bot.say(sender, MENU_NUMBER[language])
+    handed = bot.texts(sender, "HUMAIN")
+    assert render("utter_handoff_open", language).text in handed
+    assert bot.texts(sender, "bonjour")  # waiting for a social worker: the bot still answers
+    handoff_id = _claim(bot, staff, sender)
+    # Held by the social worker: one acknowledgement, then silence for the ordinary messages...
+    assert bot.texts(sender, "vous êtes là ?") == [render("utter_handoff_waiting", language).text]
+    assert bot.texts(sender, "allo") == []
+    # ... but a safety message is answered at once and raises the conversation, urgent.
+    assert bot.texts(sender, SUICIDAL[language]) == [render("utter_suicidal_thoughts", language).text]
+    found = urgent_handoff(bot, sender)
+    assert found[0] == handoff_id and found[2] is not None
+    assert bot.texts(sender, EMERGENCY[language])[0] == render("utter_emergency", language).text
+
+
+def test_handed_over_by_sms_in_farsi_a_safety_message_is_answered_while_held(bot, staff):
+    number = phone()
+    in_language(bot, number, "fa")
+    bot.sms(number, "HUMAN")
+    sender = bot.sms_sender(number)
+    _claim(bot, staff, sender)
+    assert bot.sms(number, "سلام") == [render("utter_handoff_waiting", "fa", SMS).text]
+    assert bot.sms(number, SUICIDAL["fa"]) == [render("utter_suicidal_thoughts", "fa", SMS).text]
+    assert urgent_handoff(bot, sender)[2] is not None
