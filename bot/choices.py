@@ -25,7 +25,7 @@ def resolve(text: str | None, buttons: Sequence[Mapping[str, str]]) -> str | Non
 
 # Rasa reads a message starting with "/" (after stripping spaces) as an intent and its entities.
 PAYLOAD_PREFIX = "/"
-# Rasa's own meta-intent for "a new session" (as after 12 hours of silence): harmless, kept.
+# Rasa's own meta-intent for "a new session" (as after 12 hours of silence): kept on REST (tests).
 SYSTEM_PAYLOADS = {"/session_start"}
 # Put before a typed "/..." that no menu offered: Rasa no longer sees a payload, the intent
 # model reads the words. Invisible, and dropped by bot.answers.normalise (a format character).
@@ -36,12 +36,12 @@ def looks_like_payload(text: str | None) -> bool:
     return bool(text) and text.strip().startswith(PAYLOAD_PREFIX)
 
 
-def typed_payload(text: str, buttons: Sequence[Mapping[str, str]]) -> str:
+def typed_payload(text: str, buttons: Sequence[Mapping[str, str]], system: bool = False) -> str:
     """A typed payload as Rasa should get it: itself if it is one of the latest menu's choices
     (what the button sends), else marked as text. `/affirm` typed never gives consent, and
     `/choose_slot{"slot_id": "27"}` books nothing that was not offered."""
     stripped = text.strip()
-    if stripped in SYSTEM_PAYLOADS or any(stripped == str(b.get("payload", "")) for b in buttons):
+    if system and stripped in SYSTEM_PAYLOADS or any(stripped == str(b.get("payload", "")) for b in buttons):
         return stripped
     return AS_TEXT + text
 

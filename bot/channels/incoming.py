@@ -54,17 +54,20 @@ def no_silent_fallback(agent: Agent) -> None:
         store._on_tracker_store_error = _reraise
 
 
-async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
-    """The text and metadata to hand to Rasa for what the person wrote. A payload typed by the
-    person (`/affirm`, `/choose_slot{...}`) counts only if the latest menu of this conversation
-    offered it (bot.choices.typed_payload); anything else is read as text."""
+async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None,
+                  allow_payloads: bool = False) -> tuple[str, dict]:
+    """The text and metadata to hand to Rasa for what the person wrote. A payload typed
+    (`/affirm`, `/choose_slot{...}`) is read as text, except on a channel whose client sends
+    the buttons' payloads as text (`allow_payloads`: REST) and only if the latest menu of this
+    conversation offered it (bot.choices.typed_payload). SMS choose by number, the web chat by
+    its own payload field (checked against the latest menu too)."""
     no_silent_fallback(agent)
     if nothing_to_read(text):
         return NOTHING_TO_READ, dict(metadata or {})
     menu = await last_menu(agent, sender)
     confirmation = choices.confirmation(menu)
     if choices.looks_like_payload(text):
-        text = choices.typed_payload(text, menu)
+        text = choices.typed_payload(text, menu, system=True) if allow_payloads else choices.typed_payload(text, [])
     elif confirmation and not choices.NUMBER.match(text):
         text = await _confirmation_reply(agent, sender, text, confirmation)
     elif choices.NUMBER.match(text):
