@@ -127,3 +127,117 @@ def test_handed_over_by_sms_in_farsi_a_safety_message_is_answered_while_held(bot
     assert bot.sms(number, "سلام") == [render("utter_handoff_waiting", "fa", SMS).text]
     assert bot.sms(number, SUICIDAL["fa"]) == [render("utter_suicidal_thoughts", "fa", SMS).text]
     assert urgent_handoff(bot, sender)[2] is not None
+
+
+# --- Irreversible actions: a clear request, restated, and a clear yes ---------------------------
+
+NEGATED_CANCEL = {"fr": "non merci je veux pas annuler", "ar": "لا ما بغيتش نلغي الموعد",
+                  "fa": "نه، نمی‌خواهم وقتم را لغو کنم", "ro": "nu, nu vreau sa anulez programarea"}
+CANCEL = {"fr": "ANNULER", "ar": "إلغاء", "fa": "لغو", "ro": "anulati programarea"}
+YES = {"fr": "oui", "ar": "نعم", "fa": "بله", "ro": "da"}
+ERASE = {"fr": "SUPPRIMER", "ar": "حذف", "fa": "پاک کردن", "ro": "stergeti datele mele"}
+
+
+def give_appointment(bot, sender: str, language: str) -> dict:
+    """An appointment booked for this conversation's person (as after a screening)."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot import people
+    from bot.booking import appointments
+    from bot.database import session_scope
+
+    key = people.person_key(sender, (bot.var_dir / "hash.key").read_text().strip())
+    with session_scope(f"sqlite:///{bot.var_dir / 'pass.db'}") as session:
+        person = people.get_or_create(session, key)
+        slot = appointments.free_slots(session, datetime.now(timezone.utc) + timedelta(days=1))[0]
+        return appointments.message_params(appointments.book(session, slot.id, language, person.id))
+
+
+def appointment_status(bot, reference: str) -> str:
+    with app_db(bot) as db:
+        return db.execute("SELECT status FROM appointment WHERE reference = ?", (reference,)).fetchone()[0]
+
+
+def consented(bot, sender: str, language: str) -> None:
+    bot.say(sender, "bonjour")
+    bot.say(sender, MENU_NUMBER[language])
+    bot.say(sender, "1")  # consent: the first choice of the question
+    assert bot.stored(sender)[0].consent_at is not None
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "fa", "ro"])
+def test_cancelling_needs_a_clear_request_and_a_clear_yes(bot, open_slots, language):
+    sender = f"cancel-{language}-{uuid.uuid4().hex[:6]}"
+    consented(bot, sender, language)
+    params = give_appointment(bot, sender, language)
+    assert bot.texts(sender, NEGATED_CANCEL[language])  # answered...
+    assert appointment_status(bot, params["reference"]) == "booked"  # ... and nothing done
+    question = render("utter_confirm_cancel", language, WEB, params).text
+    assert bot.texts(sender, CANCEL[language]) == [question]  # restated with its date and time
+    for unclear in ("😀", "asdf"):
+        assert bot.texts(sender, unclear) == [render("utter_appointment_kept", language).text]
+        assert appointment_status(bot, params["reference"]) == "booked"
+        assert bot.texts(sender, CANCEL[language]) == [question]
+    done = bot.texts(sender, YES[language])
+    assert done == [render("utter_cancelled", language, WEB, params).text]
+    assert appointment_status(bot, params["reference"]) == "cancelled"
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_cancelling_by_sms_restates_it_and_one_confirms(bot, open_slots, language):
+    number = phone()
+    in_language(bot, number, language)
+    bot.sms(number, "1")  # consent
+    sender = bot.sms_sender(number)
+    params = give_appointment(bot, sender, language)
+    assert bot.sms(number, CANCEL[language]) == [render("utter_confirm_cancel", language, SMS, params).text]
+    assert bot.sms(number, "2") == [render("utter_appointment_kept", language, SMS).text]
+    assert appointment_status(bot, params["reference"]) == "booked"
+    bot.sms(number, CANCEL[language])
+    assert bot.sms(number, "1") == [render("utter_cancelled", language, SMS, params).text]
+    assert appointment_status(bot, params["reference"]) == "cancelled"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "fa", "ro"])
+def test_erasing_is_asked_and_only_a_clear_yes_erases(bot, language):
+    number = phone()
+    in_language(bot, number, language)
+    bot.sms(number, "1")  # consent
+    sender = bot.sms_sender(number)
+    question = render("utter_erasure_confirm", language, SMS).text
+    assert bot.sms(number, ERASE[language]) == [question]
+    for unclear in ("🙂", "asdf"):
+        assert bot.sms(number, unclear) == [render("utter_erasure_kept", language, SMS).text]
+        assert bot.stored(sender)[0] is not None
+        assert bot.sms(number, ERASE[language]) == [question]
+    assert bot.sms(number, YES[language]) == [render("utter_erasure_done", language, SMS).text]
+    assert bot.stored(sender)[0] is None
+
+
+# --- Payloads only from the latest menu ---------------------------------------------------------
+
+def test_typed_payloads_are_read_as_text_by_sms_and_slot_ids_never_offered_are_refused(bot, open_slots):
+    number = phone()
+    in_language(bot, number, "fr")
+    assert bot.sms(number, "/affirm")  # typed at the consent question: answered, but no consent
+    sender = bot.sms_sender(number)
+    assert bot.stored(sender)[0].consent_at is None
+    bot.sms(number, '/choose_slot{"slot_id":"27"}')
+    bot.sms(number, '/affirm{"confirm": "erase"}')
+    assert bot.stored(sender)[0] is not None and bot.stored(sender)[0].consent_at is None
+    with app_db(bot) as db:
+        person_id = bot.stored(sender)[0].id
+        assert db.execute("SELECT count(*) FROM appointment WHERE person_id = ?", (person_id,)).fetchone() == (0,)
+
+
+def test_over_rest_a_payload_counts_only_if_the_latest_menu_offered_it(bot, open_slots):
+    sender = f"payload-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, "bonjour")
+    assert bot.texts(sender, '/choose_slot{"slot_id": "27"}')  # no such menu: text, answered
+    assert bot.texts(sender, "/delete_my_data") != [render("utter_erasure_confirm", "fr").text]
+    bot.say(sender, MENU_NUMBER["ro"])
+    assert bot.texts(sender, '/affirm{"confirm": "erase"}')
+    person = bot.stored(sender)[0]
+    assert person is not None and person.consent_at is None
+    with app_db(bot) as db:
+        assert db.execute("SELECT count(*) FROM appointment WHERE person_id = ?", (person.id,)).fetchone() == (0,)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import choices, confirm, people
@@ -132,6 +132,10 @@ class _AskFirst:
             dispatcher.utter_message(response="utter_appointment_kept")
             return []
         dispatcher.utter_message(response=self.question, **params)
+        if tracker.active_loop_name:
+            # The question must stay the latest one: its "1" or "oui" answers it, not the form
+            # (which a greeting or the language menu starts again).
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
         return []
 
 
