@@ -125,8 +125,12 @@ RESPONSES: dict[str, Response] = {
         N_("Do you agree that we keep your answers for this?"), choices=YES_NO
     ),
     "utter_no_consent": Response(
-        N_("OK, we keep nothing. You can still go to a municipal health centre and ask for the "
-           "social worker. Write HELLO to start again."),
+        # Exactly what a refusal keeps (bot/channels/tracker_store.py, README "Privacy").
+        N_("OK: nothing you wrote is kept. We keep only your language (and for SMS your number, "
+           "encrypted, to answer you), 12 months at most. You can still go to a municipal health "
+           "centre and ask for the social worker. Write HELLO to start again."),
+        sms=N_("OK: nothing you wrote is kept, only your language and your number (encrypted), 12 "
+               "months at most. Write HELLO to start again."),
     ),
     # The four inclusion questions.
     "utter_ask_health_problem": Response(
