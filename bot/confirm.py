@@ -13,6 +13,7 @@ language whose lists are not filled yet, a few common words below stand in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from bot.answers import normalise
@@ -40,8 +41,10 @@ NEGATIVE_PREFIXES = {"fa": ("نمی", "نخواه", "نکن")}
 
 
 def _plain(text: str) -> str:
-    """normalise, then without signs: "Oui !" -> "oui"."""
-    return " ".join(re.findall(r"[^\W_]+", normalise(text)))
+    """normalise, then without signs: "Oui !" -> "oui". Letters, marks and digits are kept
+    together (Bengali vowel signs are marks: না is one word)."""
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in normalise(text))
+    return " ".join(kept.split())
 
 
 @lru_cache(maxsize=None)

@@ -38,3 +38,8 @@ def test_the_model_counts_only_above_its_floor():
     assert confirm.clear_yes("yep sure thing", "en", "affirm", 0.95)
     assert not confirm.clear_yes("yep sure thing", "en", "affirm", 0.8)
     assert not confirm.clear_yes("yep sure thing", "en", "greet", 0.99)
+
+
+def test_bengali_words_keep_their_vowel_signs():
+    assert not confirm.negated("আমার তথ্য মুছে দেন", "bn")  # "delete my data": not a "no"
+    assert confirm.negated("না", "bn") and confirm.clear_yes("হ্যাঁ", "bn")

@@ -64,7 +64,7 @@ def test_ordinary_words_and_stop_inside_a_sentence_never_stop_sms(bot):
         assert render("utter_opt_out", "fr", SMS).text not in answer, text
         assert not opted_out(bot, number), text
     # Asked in words: the way to stop, as a question, never the stop itself.
-    assert render("utter_opt_out_how", "fr", SMS).text in bot.sms(number, "arrêtez de m'envoyer des sms svp")
+    assert render("utter_opt_out_how", "fr", SMS).text in "\n".join(bot.sms(number, "arrêtez de m'envoyer des sms svp"))
     assert not opted_out(bot, number)
 
 
@@ -241,3 +241,32 @@ def test_over_rest_a_payload_counts_only_if_the_latest_menu_offered_it(bot, open
     assert person is not None and person.consent_at is None
     with app_db(bot) as db:
         assert db.execute("SELECT count(*) FROM appointment WHERE person_id = ?", (person.id,)).fetchone() == (0,)
+
+
+# --- A refused consent keeps nothing ------------------------------------------------------------
+
+REFUSE = {"fr": "non", "ar": "لا", "fa": "نه", "ro": "nu"}
+
+
+def database_files(bot) -> bytes:
+    """Both SQLite databases as they are on disk, their -wal and -journal files included."""
+    return b"".join(path.read_bytes() for name in ("pass.db", "tracker.db")
+                    for path in bot.var_dir.glob(name + "*"))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "fa", "ro"])
+def test_after_a_refused_consent_no_text_the_person_wrote_is_in_either_database(bot, language):
+    marker = f"Zorglub{uuid.uuid4().hex[:8]}"  # ASCII: found whatever the encoding of the rows
+    number = phone()
+    bot.sms(number, f"bonjour je suis {marker} sans papiers")
+    bot.sms(number, MENU_NUMBER[language])
+    refused = bot.sms(number, REFUSE[language])
+    assert render("utter_no_consent", language, SMS).text in refused
+    time.sleep(0.5)
+    assert marker.encode() not in database_files(bot)
+    sender = f"refuse-{language}-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, f"salut {marker}web")
+    bot.say(sender, MENU_NUMBER[language])
+    assert render("utter_no_consent", language).text in bot.texts(sender, REFUSE[language])
+    assert f"{marker}web".encode() not in database_files(bot)
+    assert bot.slots(sender)["language"] == language  # what is needed to answer them stays

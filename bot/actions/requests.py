@@ -94,7 +94,7 @@ class ActionEraseMyData(Action):
         await store.run(lambda session: privacy.erase_people(
             session, [p.id for p in privacy.people_with_keys(session, [key])]))
         dispatcher.utter_message(response="utter_erasure_done")
-        return []
+        return [FollowupAction("action_listen")]  # nothing more: it may follow the confirmation
 
 
 class ActionOptOut(Action):
