@@ -8,6 +8,7 @@ parsing (`/model/parse` of the running assistant), which is where odd text could
 tokenizer; whole turns, slower, are played for the naughty strings on each channel."""
 import asyncio
 import json
+import re
 import time
 import uuid
 
@@ -174,3 +175,54 @@ def test_malformed_requests_get_a_4xx_never_a_5xx(bot, channel, request_kwargs):
         reply = requests.post(url, headers=headers, timeout=30, **request_kwargs)
     assert 400 <= reply.status_code < 500, (reply.status_code, reply.text[:300])
     no_stack_trace(reply.text)
+
+
+def _generated(count: int) -> list[str]:
+    """`count` messages of the kinds above, always the same ones (derandomised)."""
+    found: list[str] = []
+
+    @settings(max_examples=count, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(MESSAGES)
+    def collect(raw: str) -> None:
+        found.append(raw)
+
+    collect()
+    return found[:count]
+
+
+def _state(bot, sender: str, reference: str) -> tuple:
+    """What no bad input may change: the appointment, the person, their consent, their SMS."""
+    import sqlite3
+
+    person = bot.stored(sender)[0]
+    with sqlite3.connect(bot.var_dir / "pass.db") as db:
+        appointment = db.execute("SELECT slot_id, status FROM appointment WHERE reference = ?", (reference,)).fetchone()
+    return (appointment, person is not None and (person.consent_version, person.consent_at, person.sms_opted_out_at))
+
+
+def test_whole_turns_of_bad_input_on_a_conversation_with_an_appointment_change_nothing(bot, open_slots):
+    """500 naughty strings and 1 000 generated messages, each a whole turn (REST) on a conversation
+    with consent given and an appointment: every one is answered; none cancels, moves, erases,
+    opts out or changes the consent. A confirmation question some of them bring ("Reply 1 to
+    cancel…") is answered by the next bad input, which must not confirm it either."""
+    from tests.test_safety import consented, give_appointment
+
+    sender = f"wall-{uuid.uuid4().hex[:8]}"
+    consented(bot, sender, "fr")
+    reference = give_appointment(bot, sender, "fr")["reference"]
+    before = _state(bot, sender, reference)
+    offered_number = re.compile(r"^\s*1\s*[.)]?\s*$")  # "1" after "Reply 1 to cancel" rightly confirms
+    http, started, asked = requests.Session(), time.monotonic(), False
+    for text in NAUGHTY + _generated(1000):
+        text = text[:rest.MAX_TEXT_LENGTH]
+        if asked and offered_number.match(text):
+            continue
+        reply = http.post(f"{bot.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+        assert reply.status_code == 200, (text[:80], reply.status_code)
+        no_stack_trace(reply.text)
+        said = [m.get("text") or "" for m in reply.json()]
+        assert any(said), f"no answer to {text!r}"
+        asked = any("Répondez 1 pour" in s for s in said)
+        assert _state(bot, sender, reference) == before, text[:80]
+    print(f"1 500 whole turns in {time.monotonic() - started:.0f} s")
