@@ -27,9 +27,9 @@ def resolve(text: str | None, buttons: Sequence[Mapping[str, str]]) -> str | Non
 PAYLOAD_PREFIX = "/"
 # Rasa's own meta-intent for "a new session" (as after 12 hours of silence): kept on REST (tests).
 SYSTEM_PAYLOADS = {"/session_start"}
-# Put before a typed "/..." that no menu offered: Rasa no longer sees a payload, the intent
-# model reads the words. Invisible, and dropped by bot.answers.normalise (a format character).
-AS_TEXT = "\u2060"
+# What a typed "/..." that no menu offered becomes: "not understood". Merely hiding the slash
+# from Rasa is not enough: the model reads "/affirm" as a yes.
+NOT_A_CHOICE = "/nlu_fallback"
 
 
 def looks_like_payload(text: str | None) -> bool:
@@ -38,12 +38,12 @@ def looks_like_payload(text: str | None) -> bool:
 
 def typed_payload(text: str, buttons: Sequence[Mapping[str, str]], system: bool = False) -> str:
     """A typed payload as Rasa should get it: itself if it is one of the latest menu's choices
-    (what the button sends), else marked as text. `/affirm` typed never gives consent, and
+    (what the button sends), else "not understood". `/affirm` typed never gives consent, and
     `/choose_slot{"slot_id": "27"}` books nothing that was not offered."""
     stripped = text.strip()
     if system and stripped in SYSTEM_PAYLOADS or any(stripped == str(b.get("payload", "")) for b in buttons):
         return stripped
-    return AS_TEXT + text
+    return NOT_A_CHOICE
 
 
 DENY = "/deny"
