@@ -276,3 +276,27 @@ def test_after_a_refused_consent_no_text_the_person_wrote_is_in_either_database(
     assert render("utter_no_consent", language).text in bot.texts(sender, REFUSE[language])
     assert f"{marker}web".encode() not in database_files(bot)
     assert bot.slots(sender)["language"] == language  # what is needed to answer them stays
+
+
+# --- The web chat ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["ro", "fa"])
+def test_in_the_web_chat_a_typed_payload_is_not_a_choice_and_a_held_conversation_still_answers_safety(
+        bot, staff, language):
+    from tests.test_webchat_http import Chat
+
+    chat = Chat(bot, f"?lang={language}")
+    chat.say(start=True, lang=language)
+    texts = lambda reply: [m["text"] for m in reply["messages"]]
+    # Typed, a payload is words: the consent question's "yes" is not given by "/affirm".
+    chat.say(text="/affirm")
+    person = bot.stored(chat.sender)[0]
+    assert person is None or person.consent_at is None
+    # A button sent from a menu that is no longer open is refused.
+    assert chat.post({"payload": '/choose_slot{"slot_id": "27"}'}).status_code == 409
+    reply = chat.say(text="HUMAN")
+    assert render("utter_handoff_open", language).text in texts(reply) and reply["paused"]  # the page polls
+    _claim(bot, staff, chat.sender)
+    assert texts(chat.say(text="?")) == [render("utter_handoff_waiting", language).text]
+    assert texts(chat.say(text=SUICIDAL[language])) == [render("utter_suicidal_thoughts", language).text]
+    assert urgent_handoff(bot, chat.sender)[2] is not None
