@@ -287,6 +287,7 @@ def test_in_the_web_chat_a_typed_payload_is_not_a_choice_and_a_held_conversation
 
     chat = Chat(bot, f"?lang={language}")
     chat.say(start=True, lang=language)
+    chat.say(payload=f'/choose_language{{"language": "{language}"}}')  # the menu's button
     texts = lambda reply: [m["text"] for m in reply["messages"]]
     # Typed, a payload is words: the consent question's "yes" is not given by "/affirm".
     chat.say(text="/affirm")
