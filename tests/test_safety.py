@@ -178,6 +178,10 @@ def test_cancelling_needs_a_clear_request_and_a_clear_yes(bot, open_slots, langu
         assert bot.texts(sender, unclear) == [render("utter_appointment_kept", language).text]
         assert appointment_status(bot, params["reference"]) == "booked"
         assert bot.texts(sender, CANCEL[language]) == [question]
+    # A safety message in reply is answered, never taken for a "no" (it may hold a negation).
+    assert render("utter_suicidal_thoughts", language).text in bot.texts(sender, SUICIDAL[language])
+    assert appointment_status(bot, params["reference"]) == "booked"
+    assert bot.texts(sender, CANCEL[language])[0] == question
     done = bot.texts(sender, YES[language])
     assert done == [render("utter_cancelled", language, WEB, params).text]
     assert appointment_status(bot, params["reference"]) == "cancelled"

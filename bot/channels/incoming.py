@@ -57,7 +57,7 @@ def no_silent_fallback(agent: Agent) -> None:
 async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None,
                   allow_payloads: bool = False) -> tuple[str, dict]:
     """The text and metadata to hand to Rasa for what the person wrote. A payload typed
-    (`/affirm`, `/choose_slot{...}`) is read as text, except on a channel whose client sends
+    (`/affirm`, `/choose_slot{...}`) is "not understood", except on a channel whose client sends
     the buttons' payloads as text (`allow_payloads`: REST) and only if the latest menu of this
     conversation offered it (bot.choices.typed_payload). SMS choose by number, the web chat by
     its own payload field (checked against the latest menu too)."""
@@ -88,6 +88,8 @@ async def _confirmation_reply(agent: Agent, sender: str, text: str, confirmation
     tracker = await agent.tracker_store.retrieve(sender)
     language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
     intent = (await agent.parse_message(text))["intent"]
+    if intent.get("name") in handoff.SAFETY_INTENTS:
+        return text  # "je ne veux plus vivre" holds a negation: it is not a "no", it is answered
     if confirm.clear_yes(text, language, intent.get("name"), intent.get("confidence") or 0.0):
         return confirmation
     if intent.get("name") in ("affirm", "deny", "nlu_fallback") or confirm.negated(text, language):
