@@ -92,8 +92,9 @@ class WebChatInput(InputChannel):
             tracker = await agent.tracker_store.retrieve(webchat.sender_id(conversation))
             events = [event.as_dict() for event in tracker.events] if tracker else []
             shown = webchat.history(events, agent.domain.session_config.session_expiration_time)
-            # Paused: a social worker has the conversation; the page polls for their answers.
-            return _json({"messages": shown, "paused": await self._with_staff(sender, tracker)})
+            # Paused or waiting for a social worker: the page polls for their answers.
+            return _json({"messages": shown,
+                          "paused": await self._with_staff(webchat.sender_id(conversation), tracker)})
 
         @chat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
