@@ -24,6 +24,42 @@ def resolve(text: str | None, buttons: Sequence[Mapping[str, str]]) -> str | Non
     return None
 
 
+# Rasa reads a message starting with "/" (after stripping spaces) as an intent and its entities.
+PAYLOAD_PREFIX = "/"
+# Rasa's own meta-intent for "a new session" (as after 12 hours of silence): kept on REST (tests).
+SYSTEM_PAYLOADS = {"/session_start"}
+# What a typed "/..." that no menu offered becomes: "not understood". Merely hiding the slash
+# from Rasa is not enough: the model reads "/affirm" as a yes.
+NOT_A_CHOICE = "/nlu_fallback"
+
+
+def looks_like_payload(text: str | None) -> bool:
+    return bool(text) and text.strip().startswith(PAYLOAD_PREFIX)
+
+
+def typed_payload(text: str, buttons: Sequence[Mapping[str, str]], system: bool = False) -> str:
+    """A typed payload as Rasa should get it: itself if it is one of the latest menu's choices
+    (what the button sends), else "not understood". `/affirm` typed never gives consent, and
+    `/choose_slot{"slot_id": "27"}` books nothing that was not offered."""
+    stripped = text.strip()
+    if system and stripped in SYSTEM_PAYLOADS or any(stripped == str(b.get("payload", "")) for b in buttons):
+        return stripped
+    return NOT_A_CHOICE
+
+
+DENY = "/deny"
+
+
+def confirmation(buttons: Sequence[Mapping[str, str]]) -> str | None:
+    """The payload that confirms an irreversible action, if the open menu is such a question
+    (its first choice carries a `confirm` entity: bot.responses.CONFIRM_*)."""
+    for button in buttons[:1]:
+        found = str(button.get("payload", ""))
+        if found.startswith("/affirm{") and '"confirm"' in found:
+            return found
+    return None
+
+
 def last_menu(events: Iterable[Mapping]) -> list[Mapping[str, str]]:
     """Buttons of the last menu the bot showed in this conversation, given tracker events
     (oldest first, as Rasa serialises them). Only the menu of the bot's latest turn counts:

@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 from bot import outbox, people
 from bot.models import Handoff, utcnow
 
-REASONS = ("request_human", "rights_handoff", "unclear_answers", "unsupported_language", "violence", "staff")
+REASONS = ("request_human", "rights_handoff", "unclear_answers", "unsupported_language", "violence", "staff",
+           "emergency", "suicidal_thoughts")
+# Messages that are answered at once in every state (handed over, paused, SMS stopped) and put
+# the conversation at the top of the inbox, urgent (bot/channels/incoming.py).
+SAFETY_INTENTS = ("emergency", "suicidal_thoughts", "violence")
 OPEN = ("waiting", "claimed")
 # When social workers answer (Paris time). The patients' texts say "Monday to Friday, 9:00 to
 # 17:00" in every language: change them with this setting.
@@ -64,6 +68,15 @@ def open_handoff(session: Session, key: str, conversation: str, reason: str, lan
     return handoff, True
 
 
+def raise_urgent(session: Session, key: str, conversation: str, reason: str, language: str | None) -> Handoff:
+    """A safety message: the person's open handoff (opened now if none) goes to the top of the
+    inbox, marked urgent. The bot is not paused by this: only a claim pauses it."""
+    found, _ = open_handoff(session, key, conversation, reason if reason in REASONS else "violence", language,
+                            paused=False)
+    found.urgent_at = utcnow()
+    return found
+
+
 def claim(session: Session, handoff: Handoff, user_id: int) -> None:
     if handoff.status not in OPEN:
         raise ValueError("this handoff is closed")
@@ -80,10 +93,12 @@ def resolve(session: Session, handoff: Handoff) -> None:
 
 
 def inbox(session: Session) -> list[Handoff]:
-    """Open handoffs, the longest waiting first."""
-    return list(session.execute(
+    """Open handoffs: the urgent ones first (the latest alarm first), then the longest waiting."""
+    found = list(session.execute(
         select(Handoff).where(Handoff.status.in_(OPEN)).order_by(Handoff.created_at, Handoff.id)
     ).scalars())
+    urgent = sorted((h for h in found if h.urgent_at is not None), key=lambda h: h.urgent_at, reverse=True)
+    return urgent + [h for h in found if h.urgent_at is None]
 
 
 def history(session: Session, person_id: int) -> list[Handoff]:

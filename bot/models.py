@@ -216,6 +216,8 @@ class Handoff(Base):
     claimed_at = Column(UTCDateTime, nullable=True)
     claimed_by = Column(Integer, ForeignKey("console_user.id", ondelete="SET NULL"), nullable=True)
     resolved_at = Column(UTCDateTime, nullable=True)
+    # A safety message (emergency, suicidal thoughts, violence) came: top of the inbox, urgent.
+    urgent_at = Column(UTCDateTime, nullable=True)
 
     person = relationship("Person")
 

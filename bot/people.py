@@ -14,8 +14,11 @@ from bot import crypto, phones
 from bot.models import Person, PersonRequest, Screening, utcnow
 from bot.screening import ScreeningResult
 
-# Bump when the consent notice text changes, so we know which text each person agreed to.
-CONSENT_VERSION = "2026-11-v2"
+# Which exact notice each person agreed to, per channel: the web text and the SMS text of
+# utter_consent_notice (bot/responses.py) are different, so each has its own version. Bump the
+# one whose text changes (tests/test_privacy.py holds every version to its English text).
+CONSENT_VERSIONS = {"web": "2026-12-web-v3", "sms": "2026-12-sms-v3"}
+CONSENT_VERSION = CONSENT_VERSIONS["web"]
 REQUEST_KINDS = ("human", "interpreter", "erasure", "sms_stop")
 # The association tag of a shared link (?src=medecins-du-monde): a short slug, nothing free-form.
 SOURCE_TAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -107,9 +110,12 @@ def set_source(session: Session, key: str, source: str) -> Person:
     return person
 
 
-def record_consent(session: Session, key: str) -> Person:
+def record_consent(session: Session, key: str, channel: str | None = None) -> Person:
+    """The person's yes, with the version of the notice they read: the SMS one when they write
+    by SMS or WhatsApp (their number is kept, encrypted, before any turn), else the web one."""
     person = get_or_create(session, key)
-    person.consent_version = CONSENT_VERSION
+    channel = channel or ("sms" if person.phone_encrypted else "web")
+    person.consent_version = CONSENT_VERSIONS[channel]
     person.consent_at = utcnow()
     return person
 

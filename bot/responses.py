@@ -131,8 +131,12 @@ RESPONSES: dict[str, Response] = {
         N_("Do you agree that we keep your answers for this?"), choices=YES_NO
     ),
     "utter_no_consent": Response(
-        N_("OK, we keep nothing. You can still go to a municipal health centre and ask for the "
-           "social worker. Write HELLO to start again."),
+        # Exactly what a refusal keeps (bot/channels/tracker_store.py, README "Privacy").
+        N_("OK: nothing you wrote is kept. We keep only your language (and for SMS your number, "
+           "encrypted, to answer you), 12 months at most. You can still go to a municipal health "
+           "centre and ask for the social worker. Write HELLO to start again."),
+        sms=N_("OK: nothing you wrote is kept, only your language and your number (encrypted), 12 "
+               "months at most. Write HELLO to start again."),
     ),
     # The four inclusion questions.
     "utter_ask_health_problem": Response(
@@ -424,8 +428,8 @@ RESPONSES: dict[str, Response] = {
     ),
     # Handoff to a social worker (bot/actions/handoff.py); the hours are bot.handoff.DEFAULT_HOURS.
     "utter_handoff_open": Response(
-        N_("A social worker will answer you here soon (Monday to Friday, 9:00 to 17:00). Until "
-           "then the assistant will not answer. Emergency: call 15."),
+        N_("A social worker will answer you here soon (Monday to Friday, 9:00 to 17:00). "
+           "Meanwhile I go on helping you. Emergency: call 15."),
     ),
     "utter_handoff_closed": Response(
         N_("The social workers are not here now. One of them will answer you here, Monday to "
@@ -435,7 +439,7 @@ RESPONSES: dict[str, Response] = {
     "utter_erasure_confirm": Response(
         N_("Erase everything we keep about you: your answers, your contact for appointments and "
            "this conversation? This cannot be undone."),
-        choices=YES_NO,
+        choices=(Choice(payload("affirm", confirm="erase"), N_("Yes")), Choice(payload("deny"), N_("No"))),
     ),
     "utter_erasure_done": Response(
         N_("Done: everything we kept about you is erased. If you write again, we start from the beginning."),
@@ -472,6 +476,31 @@ RESPONSES: dict[str, Response] = {
     "utter_goodbye": Response(N_("Goodbye, take care.")),
     "utter_you_are_welcome": Response(N_("You're welcome.")),
 }
+
+# --- Safety and confirmations (issue 15): opt-out by keyword only, irreversible actions
+# restated and confirmed, the safety net while handed over. Kept apart for clean merges.
+# A confirmation's first choice carries `confirm`: only that choice (its button, its number or a
+# clear yes of the person's language, bot/confirm.py) carries the action out.
+CONFIRM_CANCEL = payload("affirm", confirm="cancel")
+CONFIRM_MOVE = payload("affirm", confirm="move")
+CONFIRM_ERASE = payload("affirm", confirm="erase")
+RESPONSES.update({
+    "utter_opt_out_how": Response(N_("To stop all our text messages, reply STOP (that word alone).")),
+    "utter_handoff_waiting": Response(
+        N_("A social worker has your message and will answer you here in opening hours (Monday to "
+           "Friday, 9:00 to 17:00). Emergency: call 15."),
+    ),
+    "utter_confirm_cancel": Response(
+        N_("Reply 1 to cancel your appointment of {when}."),
+        choices=(Choice(CONFIRM_CANCEL, N_("Cancel it")), Choice(payload("deny"), N_("Keep it"))),
+    ),
+    "utter_confirm_move": Response(
+        N_("Reply 1 to move your appointment of {when} to another time."),
+        choices=(Choice(CONFIRM_MOVE, N_("Move it")), Choice(payload("deny"), N_("Keep it"))),
+    ),
+    "utter_appointment_kept": Response(N_("Nothing is changed: your appointment is kept.")),
+    "utter_slot_not_offered": Response(N_("This time cannot be booked.")),
+})
 
 # Why the person is not included -> what to tell them instead (see bot.screening).
 NOT_ELIGIBLE_RESPONSES = {

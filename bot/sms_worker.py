@@ -111,7 +111,8 @@ class Worker:
             return None
         person = session.get(Person, row.person_id)
         address = people.phone_of(person, self.cfg.data_key) if person else None
-        if address is None or person.sms_opted_out_at is not None and row.kind != "opt_out":
+        # After STOP only its confirmation and a safety answer (emergency, 3114, 17) may go.
+        if address is None or person.sms_opted_out_at is not None and row.kind not in ("opt_out", "safety"):
             row.status = "skipped"
             return None
         return address.twilio, reminders.text_for(session, row, person.language or "fr")

@@ -8,6 +8,7 @@ parsing (`/model/parse` of the running assistant), which is where odd text could
 tokenizer; whole turns, slower, are played for the naughty strings on each channel."""
 import asyncio
 import json
+import re
 import time
 import uuid
 
@@ -135,21 +136,16 @@ def test_a_sample_of_naughty_strings_by_sms_gets_an_answer_each(bot):
         # One turn at a time: wait for the answer before the next (empty ones get the media answer).
         answer = bot.wait_for_sms(number, before)
         assert answer, f"no SMS answer to {text!r}"
-        if any(render("utter_opt_out", "fr", SMS).text in sms for sms in answer):
-            # Known weakness of the model: markup and upside-down text can read as "no more
-            # SMS". The person is told (below), and START brings the SMS back.
-            assert bot.sms(number, "START") == [render("sms_started", "fr", SMS).text]
+        # Only the whole-message keyword stops SMS: no naughty string does.
+        assert not any(render("utter_opt_out", "fr", SMS).text in sms for sms in answer), text
     assert bot.sms(number, "bonjour")
 
 
-def test_no_more_sms_said_in_words_is_confirmed_by_sms_then_nothing_goes(bot):
+def test_no_more_sms_said_in_words_gets_the_way_to_stop_and_sms_go_on(bot):
     number = f"+3361{uuid.uuid4().int % 10**7:07d}"
     bot.sms(number, "bonjour")
-    assert bot.sms(number, "je ne veux plus recevoir de sms") == [render("utter_opt_out", "fr", SMS).text]
-    before = len(bot.twilio.sent_to(number))
-    bot.post_sms(number, "bonjour")
-    time.sleep(2.5)
-    assert len(bot.twilio.sent_to(number)) == before
+    assert bot.sms(number, "je ne veux plus recevoir de sms") == [render("utter_opt_out_how", "fr", SMS).text]
+    assert bot.sms(number, "bonjour")  # not stopped: a request in words never stops SMS
 
 
 MALFORMED = [
@@ -179,3 +175,57 @@ def test_malformed_requests_get_a_4xx_never_a_5xx(bot, channel, request_kwargs):
         reply = requests.post(url, headers=headers, timeout=30, **request_kwargs)
     assert 400 <= reply.status_code < 500, (reply.status_code, reply.text[:300])
     no_stack_trace(reply.text)
+
+
+def _generated(count: int) -> list[str]:
+    """`count` messages of the kinds above, always the same ones (derandomised)."""
+    found: list[str] = []
+
+    @settings(max_examples=count, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(MESSAGES)
+    def collect(raw: str) -> None:
+        found.append(raw)
+
+    collect()
+    return found[:count]
+
+
+def _state(bot, sender: str, reference: str) -> tuple:
+    """What no bad input may change: the appointment, the person, their consent, their SMS."""
+    import sqlite3
+
+    person = bot.stored(sender)[0]
+    with sqlite3.connect(bot.var_dir / "pass.db") as db:
+        appointment = db.execute("SELECT slot_id, status FROM appointment WHERE reference = ?", (reference,)).fetchone()
+    # The consent stays given, to the same notice (a re-asked question may date it again).
+    return (appointment, person is not None and (person.consent_version, person.consent_at is not None,
+                                                 person.sms_opted_out_at))
+
+
+def test_whole_turns_of_bad_input_on_a_conversation_with_an_appointment_change_nothing(bot, open_slots):
+    """A third of the naughty strings and 200 generated messages, each a whole turn (REST, about
+    0.5 s each on 2 cores: all 10 000 go through the input handling and the parser above) on a
+    conversation with consent given and an appointment: every one is answered; none cancels,
+    moves, erases, opts out or withdraws the consent. A confirmation question some of them bring
+    ("Reply 1 to cancel…") is answered by the next bad input, which must not confirm it either."""
+    from tests.test_safety import consented, give_appointment
+
+    sender = f"wall-{uuid.uuid4().hex[:8]}"
+    consented(bot, sender, "fr")
+    reference = give_appointment(bot, sender, "fr")["reference"]
+    before = _state(bot, sender, reference)
+    offered_number = re.compile(r"^\s*1\s*[.)]?\s*$")  # "1" after "Reply 1 to cancel" rightly confirms
+    http, started, asked = requests.Session(), time.monotonic(), False
+    for text in NAUGHTY[::3] + _generated(200):
+        text = text[:rest.MAX_TEXT_LENGTH]
+        if asked and offered_number.match(text):
+            continue
+        reply = http.post(f"{bot.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+        assert reply.status_code == 200, (text[:80], reply.status_code)
+        no_stack_trace(reply.text)
+        said = [m.get("text") or "" for m in reply.json()]
+        assert any(said), f"no answer to {text!r}"
+        asked = any("Répondez 1 pour" in s for s in said)
+        assert _state(bot, sender, reference) == before, text[:80]
+    print(f"{len(NAUGHTY[::3]) + 200} whole turns in {time.monotonic() - started:.0f} s")

@@ -43,7 +43,9 @@ def test_book_by_number_then_be_recognised_then_cancel(bot, open_slots):
     status = bot.say(sender, "bonjour")[-1]
     assert [b["payload"] for b in status["buttons"]] == ["/affirm", "/reschedule_appointment", "/cancel_appointment"]
 
-    cancelled = bot.texts(sender, "ANNULER")[-1]
+    asked = bot.texts(sender, "ANNULER")[-1]  # restated, not done
+    assert asked.startswith("Répondez 1 pour annuler votre rendez-vous du") and bot.slots(sender)["has_appointment"]
+    cancelled = bot.texts(sender, "1")[-1]
     assert reference in cancelled
     listed = subprocess.run([sys.executable, "-m", "bot", "appointments", "list", "--json"], cwd=ROOT, capture_output=True,
                             text=True, env={**os.environ, "DATABASE_URL": f"sqlite:///{bot.var_dir / 'pass.db'}",
@@ -55,7 +57,9 @@ def test_move_an_appointment_by_keyword(bot, open_slots):
     sender = "booking-move"
     screen_and_answer(bot, sender)
     first = bot.texts(sender, "1")[-1]
-    offer = bot.say(sender, "CHANGER")[-1]
+    asked = bot.texts(sender, "CHANGER")[-1]
+    assert asked.startswith("Répondez 1 pour déplacer votre rendez-vous du")
+    offer = bot.say(sender, "oui")[-1]  # a clear yes, in words
     assert offer["text"] == render("utter_offer_slots", "fr").text
     moved = bot.texts(sender, "2")[-1]
     assert moved != first and bot.slots(sender)["has_appointment"] is True

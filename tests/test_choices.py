@@ -61,3 +61,21 @@ def test_words_pick_times_in_other_scripts_and_digits():
              {"title": "الثلاثاء ٨ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"2\"}"}]
     assert choices.resolve_slot_words("الثلاثاء", offer) == offer[1]["payload"]
     assert choices.resolve_slot_words("not a slot menu", [{"title": "Oui", "payload": "/affirm"}]) is None
+
+
+def test_a_typed_payload_counts_only_if_the_latest_menu_offered_it():
+    offered = [{"title": "lundi 09:00", "payload": '/choose_slot{"slot_id": "1"}'}, {"title": "Oui", "payload": "/affirm"}]
+    assert choices.typed_payload('/choose_slot{"slot_id": "1"}', offered) == '/choose_slot{"slot_id": "1"}'
+    for typed in ('/choose_slot{"slot_id": "27"}', "/delete_my_data", '/affirm{"confirm": "erase"}', "/session_start"):
+        assert choices.typed_payload(typed, offered) == "/nlu_fallback"  # not understood, never that intent
+    assert choices.typed_payload("/affirm", []) == "/nlu_fallback"  # no menu open
+    assert choices.typed_payload("/session_start", [], system=True) == "/session_start"
+
+
+def test_a_confirmation_menu_is_recognised_by_its_first_choice():
+    from bot.responses import CONFIRM_CANCEL, CONFIRM_ERASE
+
+    assert choices.confirmation([{"payload": CONFIRM_CANCEL}, {"payload": "/deny"}]) == CONFIRM_CANCEL
+    assert choices.confirmation([{"payload": CONFIRM_ERASE}, {"payload": "/deny"}]) == CONFIRM_ERASE
+    assert choices.confirmation([{"payload": "/affirm"}, {"payload": "/deny"}]) is None  # an ordinary yes / no
+    assert choices.confirmation([]) is None

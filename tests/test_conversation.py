@@ -104,7 +104,7 @@ def test_refusing_consent_keeps_no_answer(bot):
     bot.say(sender, "bonjour")
     bot.say(sender, "1")
     texts = bot.texts(sender, "non")
-    assert texts[-1].startswith("D'accord, nous ne gardons rien")
+    assert texts[-1].startswith("D'accord : rien de ce que vous avez écrit n'est gardé.")
     person, screenings, _ = bot.stored(sender)
     assert screenings == [] and (person is None or person.consent_at is None)
 
@@ -123,15 +123,16 @@ def test_a_person_who_comes_back_keeps_their_language(bot):
     assert bot.texts(sender, "hi")[0].startswith("Hello!")
 
 
-def test_asking_for_a_human_is_recorded_and_the_bot_goes_silent(bot):
+def test_asking_for_a_human_is_recorded_and_the_bot_goes_on_until_a_social_worker_claims_it(bot):
     sender = "fr-human"
     bot.say(sender, "bonjour")
     texts = bot.texts(sender, "je veux parler à quelqu'un")
     assert texts == ["Une assistante sociale va vous répondre ici dès que possible (du lundi au vendredi, "
-                     "de 9h à 17h). En attendant, l'assistant ne répond plus. Urgence : appelez le 15."]
+                     "de 9h à 17h). En attendant, je continue à vous aider. Urgence : appelez le 15."]
     assert bot.stored(sender)[2] == ["human"]
-    assert bot.texts(sender, "vous êtes là ?") == []  # silent: a social worker answers
-    assert bot.texts(sender, "je veux parler à quelqu'un") == []  # told once
+    assert bot.texts(sender, "vous êtes là ?")  # never silent before the claim (tests/test_handoff.py after it)
+    bot.texts(sender, "je veux parler à quelqu'un")
+    assert bot.stored(sender)[2] == ["human"]  # one request, not two
 
 
 def test_out_of_scope_is_answered_kindly_with_a_way_to_a_human(bot):

@@ -49,14 +49,20 @@ def test_no_to_the_question_keeps_everything(bot):
     assert person is not None and len(screenings) == 1 and "user" in conversation_events(bot, sender)
 
 
+# "Erase my data" in the words of each language (the model's examples).
+ERASE_WORDS = {"fr": "SUPPRIMER svp merci", "en": "i want you to delete everything", "ar": "mse7 kolchi",
+               "ro": "stergeti datele mele", "bn": "আমার তথ্য মুছে দেন", "fa": "اطلاعاتم را پاک کنید",
+               "es": "BORRAR", "pt": "APAGAR"}
+
+
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_erasure_is_asked_and_confirmed_in_every_language(bot, language):
     sender = f"erase-{language}-{uuid.uuid4().hex[:6]}"
     bot.say(sender, "hello")
-    bot.say(sender, f'/choose_language{{"language": "{language}"}}')
-    bot.say(sender, "/affirm")  # consent
+    bot.say(sender, f'/choose_language{{"language": "{language}"}}')  # the button of the menu shown
+    bot.say(sender, "1")  # consent: the first choice
     assert bot.stored(sender)[0].consent_at is not None
-    assert bot.texts(sender, "/delete_my_data")[-1] == render("utter_erasure_confirm", language).text
+    assert bot.texts(sender, ERASE_WORDS[language])[-1] == render("utter_erasure_confirm", language).text
     assert bot.texts(sender, "1") == [render("utter_erasure_done", language).text]
     assert bot.stored(sender)[0] is None
 

@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from bot.console.app import PUBLIC, create_app
+from bot.rendering import render
 from bot.settings import load
 
 pytestmark = pytest.mark.e2e
@@ -34,8 +35,9 @@ def tracker(bot, sender):
 def test_what_a_person_writes_while_handed_over_is_kept_for_the_console(bot):
     sender = "handoff-kept"
     bot.say(sender, "bonjour")
-    bot.texts(sender, "HUMAIN")
-    assert bot.texts(sender, "j'ai mal au ventre depuis 3 jours") == []
+    assert render("utter_handoff_open", "fr").text in bot.texts(sender, "HUMAIN")
+    # Not paused before a social worker claims it: the bot goes on answering meanwhile.
+    assert bot.texts(sender, "j'ai mal au ventre depuis 3 jours")
     events = tracker(bot, sender)["events"]
     assert [e["text"] for e in events if e["event"] == "user"][-1] == "j'ai mal au ventre depuis 3 jours"
 
@@ -99,7 +101,9 @@ def test_a_person_handed_over_is_answered_by_a_social_worker_then_by_the_bot_aga
     assert 'name="text" value="Bonjour, je suis assistante sociale du centre de santé. Je lis vos messages."' in claimed
     events = tracker(bot, sender)["events"]
     assert [e["text"] for e in events if e["event"] == "bot"][-1] == "Bonjour, je suis Claire."
-    assert bot.texts(sender, "merci") == []  # still with the social worker
+    # Still with the social worker: one acknowledgement, then their messages wait for her.
+    assert bot.texts(sender, "merci") == [render("utter_handoff_waiting", "fr").text]
+    assert bot.texts(sender, "d'accord") == []
 
     staff.post(f"{bot.console_url}/handoffs/{newest}/resolve", data={"csrf": token}, timeout=10).raise_for_status()
     assert newest not in handoff_link(staff.get(f"{bot.console_url}/", timeout=10).text)

@@ -5,6 +5,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from bot import __main__ as cli, people, phones, privacy, settings
@@ -80,7 +81,7 @@ def test_export_gives_the_person_everything_kept_about_them(cfg, capsys):
     data = json.loads(capsys.readouterr().out)
     [person] = data["people"]
     assert person["phone"] == PHONE
-    assert person["consent"]["version"] == people.CONSENT_VERSION
+    assert person["consent"]["version"] == people.CONSENT_VERSIONS["sms"]
     assert person["screenings"][0]["current_cover"] == "none"
     assert [r["kind"] for r in person["requests"]] == ["human"]
     assert person["appointments"][0]["status"] == "booked"
@@ -166,11 +167,31 @@ def test_the_sms_worker_runs_the_retention_job_once_a_day(cfg):
     assert counts(cfg)["person"] == 0
 
 
-NOTICE_OF_VERSION = {  # the English notice each CONSENT_VERSION stands for
+NOTICE_OF_VERSION = {  # the English notice each consent version stands for (people.CONSENT_VERSIONS)
     "2026-11-v2": "We keep your language and your answers (and your number, encrypted, for SMS) to guide "
                   "you to care, until 12 months after your last message. Only the social workers of the "
-                  "city see them. To erase everything, write DELETE.",
+                  "city see them. To erase everything, write DELETE.",  # web and SMS until 2026-12
+    "2026-12-web-v3": "We keep your language and your answers (and your number, encrypted, for SMS) to guide "
+                      "you to care, until 12 months after your last message. Only the social workers of the "
+                      "city see them. To erase everything, write DELETE.",
+    "2026-12-sms-v3": "We keep your language, answers and number (encrypted) to guide you to care, until 12 "
+                      "months after your last message. Only the city's social workers see them. To erase "
+                      "all: DELETE.",
 }
+
+
+def test_each_consent_version_names_the_exact_text_of_its_channel(db_url):
+    from bot import phones
+    from bot.responses import RESPONSES
+
+    notice = RESPONSES["utter_consent_notice"]
+    assert notice.text == NOTICE_OF_VERSION[people.CONSENT_VERSIONS["web"]]
+    assert notice.sms == NOTICE_OF_VERSION[people.CONSENT_VERSIONS["sms"]]
+    assert len(set(people.CONSENT_VERSIONS.values())) == 2
+    with session_scope(db_url) as session:
+        assert people.record_consent(session, "web-key").consent_version == people.CONSENT_VERSIONS["web"]
+        people.set_phone(session, "sms-key", phones.parse("+33612345678"), "h" * 32, Fernet.generate_key().decode())
+        assert people.record_consent(session, "sms-key").consent_version == people.CONSENT_VERSIONS["sms"]
 
 
 def test_the_consent_notice_says_what_why_how_long_who_and_how_to_erase_in_every_language():
@@ -178,7 +199,7 @@ def test_the_consent_notice_says_what_why_how_long_who_and_how_to_erase_in_every
     from bot.rendering import SMS, render
     from bot.responses import RESPONSES
 
-    # A changed notice needs a new CONSENT_VERSION, so we know which text each person agreed to.
+    # A changed notice needs a new version, so we know which text each person agreed to.
     assert RESPONSES["utter_consent_notice"].text == NOTICE_OF_VERSION[people.CONSENT_VERSION]
     for language in SUPPORTED_LANGUAGES:
         for kind in ("web", SMS):

@@ -53,4 +53,5 @@ def test_stop_and_start_keywords_are_whole_messages_in_any_case_or_accent():
     from bot.channels.twilio_sms import keyword
 
     assert [keyword(t) for t in ["Arrêt.", " stop ", "STOP!", "Démarrer", "start"]] == ["stop"] * 3 + ["start"] * 2
-    assert [keyword(t) for t in ["stop sms", "CANCEL", "ANNULER", ""]] == [None] * 4
+    assert [keyword(t) for t in ["STOP SMS", "stop sms", "STOPALL"]] == ["stop"] * 3
+    assert [keyword(t) for t in ["arrête de m'écrire", "CANCEL", "ANNULER", ""]] == [None] * 4

@@ -186,7 +186,9 @@ def test_book_by_sms_get_the_reminder_answer_annuler_and_the_slot_is_free_again(
     assert len(reminder) == 1 and reminder[0].startswith("Rappel : rendez-vous") and reference in reminder[0]
     assert "AME" not in reminder[0] and "PASS" not in reminder[0]
 
-    cancelled = "\n".join(bot.sms(number, "ANNULER"))
+    asked = "\n".join(bot.sms(number, "ANNULER"))
+    assert asked.startswith("Répondez 1 pour annuler votre rendez-vous du") and asked.endswith("2 Le garder")
+    cancelled = "\n".join(bot.sms(number, "1"))
     assert reference in cancelled
     with app_db(bot) as db:
         assert db.execute("SELECT status FROM appointment WHERE id = ?", (appointment_id,)).fetchone() == ("cancelled",)

@@ -5,12 +5,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import people
+from bot import choices, confirm, people
 from bot.actions import store
 from bot.booking import appointments
+from bot.models import Slot
 from bot.responses import payload
 
 MIN_NOTICE = timedelta(hours=2)  # a slot starting sooner cannot be reached in time
@@ -23,6 +24,29 @@ def _now() -> datetime:
 def _upcoming(session, key: str):
     person = people.find(session, key)
     return appointments.upcoming_for_person(session, person.id, _now()) if person else None
+
+
+def menu_before_latest_message(events: list[dict]) -> list[dict]:
+    """The buttons of the bot's last menu before the person's latest message (the one this
+    turn answers)."""
+    events = list(events)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return list(choices.last_menu(events[:index]))
+    return []
+
+
+def offered(tracker: Tracker, slot_id: str) -> bool:
+    """Whether the latest menu the person saw offered this slot."""
+    wanted = payload("choose_slot", slot_id=slot_id)
+    return any(b.get("payload") == wanted for b in menu_before_latest_message(tracker.events))
+
+
+def bookable(session, slot_id: int) -> bool:
+    """A slot that exists, is not blocked and starts late enough to be reached (taken ones are
+    refused by appointments.book itself, atomically)."""
+    slot = session.get(Slot, slot_id)
+    return slot is not None and not slot.blocked and slot.start_at > _now() + MIN_NOTICE
 
 
 class ActionOfferSlots(Action):
@@ -54,6 +78,10 @@ class ActionBookSlot(Action):
         slot_id = next(tracker.get_latest_entity_values("slot_id"), None)
         if tracker.get_slot("pass_eligible") is not True or not str(slot_id or "").isdigit():
             return [FollowupAction("action_offer_slots")]
+        if not offered(tracker, str(slot_id)) or not await store.run(lambda session: bookable(session, int(slot_id))):
+            # Never offered to them, past, too soon or blocked: the next free times instead.
+            dispatcher.utter_message(response="utter_slot_not_offered")
+            return [FollowupAction("action_offer_slots")]
         key = store.key_for(tracker.sender_id)
         language = tracker.get_slot("language") or "fr"
 
@@ -75,12 +103,71 @@ class ActionBookSlot(Action):
         return [SlotSet("has_appointment", True)]
 
 
-class ActionCancelAppointment(Action):
-    def name(self) -> str:
-        return "action_cancel_appointment"
+def _request_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def _confirmed(tracker: Tracker) -> str | None:
+    """What the person's latest message confirms: 'cancel', 'move', 'erase' or None. Only the
+    first choice of a confirmation question carries it (its button, its number, or a clear yes
+    turned into it by bot/channels/incoming.py); a typed payload never does (bot.choices)."""
+    return next(tracker.get_latest_entity_values("confirm"), None)
+
+
+class _AskFirst:
+    """CANCEL / CHANGE: a negated request ("je veux pas annuler") never acts; a clear one is
+    restated with the appointment ("Reply 1 to cancel your appointment of Tuesday 12 at 14:30");
+    action_confirm_appointment_change acts on the confirmation only."""
+
+    question = ""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
+        params = await store.run(lambda session: (lambda current: appointments.message_params(current)
+                                                  if current else None)(_upcoming(session, key)))
+        if params is None:
+            dispatcher.utter_message(response="utter_no_appointment")
+            return []
+        if confirm.negated(_request_text(tracker), tracker.get_slot("language") or "fr"):
+            dispatcher.utter_message(response="utter_appointment_kept")
+            return []
+        dispatcher.utter_message(response=self.question, **params)
+        if tracker.active_loop_name:
+            # The question must stay the latest one: its "1" or "oui" answers it, not the form
+            # (which a greeting or the language menu starts again).
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_listen")]
+        return []
+
+
+class ActionCancelAppointment(_AskFirst, Action):
+    question = "utter_confirm_cancel"
+
+    def name(self) -> str:
+        return "action_cancel_appointment"
+
+
+class ActionRescheduleAppointment(_AskFirst, Action):
+    question = "utter_confirm_move"
+
+    def name(self) -> str:
+        return "action_reschedule_appointment"
+
+
+class ActionConfirmAppointmentChange(Action):
+    """The reply to "Reply 1 to cancel / move": only the confirmation acts; anything else keeps
+    the appointment and says so."""
+
+    def name(self) -> str:
+        return "action_confirm_appointment_change"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        what = _confirmed(tracker)
+        key = store.key_for(tracker.sender_id)
+        if what == "move":
+            return [FollowupAction("action_offer_slots")]  # moved only once a new time is booked
+        if what != "cancel":
+            dispatcher.utter_message(response="utter_appointment_kept")
+            return []
 
         def cancel(session):
             current = _upcoming(session, key)
@@ -92,18 +179,6 @@ class ActionCancelAppointment(Action):
             return []
         dispatcher.utter_message(response="utter_cancelled", reference=reference)
         return [SlotSet("has_appointment", False)]
-
-
-class ActionRescheduleAppointment(Action):
-    def name(self) -> str:
-        return "action_reschedule_appointment"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        key = store.key_for(tracker.sender_id)
-        if await store.run(lambda session: _upcoming(session, key)) is None:
-            dispatcher.utter_message(response="utter_no_appointment")
-            return []
-        return [FollowupAction("action_offer_slots")]
 
 
 class ActionAppointmentStatus(Action):

@@ -1,34 +1,31 @@
 """Requests staff must act on: talk to a human, erase my data, stop SMS.
 
 Recorded in the app database; talking to a human opens a handoff in the console
-(bot/actions/handoff.py). Stopping SMS takes effect at once (bot.people.stop_sms): the SMS worker
-sends nothing more. Erasure is done at once, once confirmed (bot.privacy).
+(bot/actions/handoff.py). SMS stop only by the STOP keyword (bot/opt_out.py, in the SMS gateway):
+a request in words gets the way to do it. Erasure is done at once, once confirmed (bot.privacy).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import people, privacy
+from bot import confirm, privacy
 from bot.actions import store
 from bot.actions.handoff import hand_over
 
 
 class ActionRequestHuman(Action):
-    """HUMAN: in opening hours a social worker answers here and the bot goes silent; outside
-    them the person is told when, and may book an appointment meanwhile."""
+    """HUMAN: the person is told when a social worker will answer here; the bot goes on helping
+    meanwhile and goes silent only when a social worker claims the conversation (the console)."""
 
     def name(self) -> str:
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        events = await hand_over(dispatcher, tracker, "request_human")
-        if not events:
-            dispatcher.utter_message(response="utter_handoff_closed")
-        return events
+        return await hand_over(dispatcher, tracker, "request_human", tell=True)
 
 
 class ActionSafetyHandoff(Action):
@@ -57,13 +54,31 @@ class ActionUnsupportedLanguage(Action):
 
 
 class ActionAskErasure(Action):
-    """DELETE / SUPPRIMER: asked once (yes / no); the rules run action_erase_my_data on yes."""
+    """DELETE / SUPPRIMER: asked once (yes / no); only its confirmation erases
+    (action_confirm_erasure). A negated request ("je ne veux pas supprimer") is not asked."""
 
     def name(self) -> str:
         return "action_ask_erasure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if confirm.negated((tracker.latest_message or {}).get("text"), tracker.get_slot("language") or "fr"):
+            dispatcher.utter_message(response="utter_erasure_kept")
+            return []
         dispatcher.utter_message(response="utter_erasure_confirm")
+        return []
+
+
+class ActionConfirmErasure(Action):
+    """The reply to the erasure question: only its confirmation (the first choice, its number
+    or a clear yes, bot.confirm) erases; anything read as yes otherwise keeps everything."""
+
+    def name(self) -> str:
+        return "action_confirm_erasure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if next(tracker.get_latest_entity_values("confirm"), None) == "erase":
+            return [FollowupAction("action_erase_my_data")]
+        dispatcher.utter_message(response="utter_erasure_kept")
         return []
 
 
@@ -79,17 +94,17 @@ class ActionEraseMyData(Action):
         await store.run(lambda session: privacy.erase_people(
             session, [p.id for p in privacy.people_with_keys(session, [key])]))
         dispatcher.utter_message(response="utter_erasure_done")
-        return []
+        return [FollowupAction("action_listen")]  # nothing more: it may follow the confirmation
 
 
 class ActionOptOut(Action):
-    """"No more SMS" said in words (STOP by SMS is handled by the gateway itself)."""
+    """"No more SMS" said in words, in any state: never acted on (the intent model can misread
+    "inscription" or "arrête" in a sentence); the person is told how: STOP alone, which the SMS
+    gateway reads as a keyword (bot/opt_out.py)."""
 
     def name(self) -> str:
         return "action_opt_out"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        key = store.key_for(tracker.sender_id)
-        await store.run(lambda session: people.stop_sms(session, key))
-        dispatcher.utter_message(response="utter_opt_out")
+        dispatcher.utter_message(response="utter_opt_out_how")
         return []

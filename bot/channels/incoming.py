@@ -3,15 +3,21 @@ the payload of that choice of the last menu, so it means exactly what the button
 naming one of the offered times ("mardi 14h30") pick it; and the language of the message is detected (bot.language_detection)."""
 from __future__ import annotations
 
+import asyncio
+import logging
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore
 
-from bot import choices, language_detection
+from bot import choices, confirm, handoff, language_detection, people, settings
+from bot.database import session_scope
 from bot.channels.tracker_store import ErasingTrackerStore
 from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.rendering import render
+
+logger = logging.getLogger(__name__)
 
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
@@ -48,19 +54,47 @@ def no_silent_fallback(agent: Agent) -> None:
         store._on_tracker_store_error = _reraise
 
 
-async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None) -> tuple[str, dict]:
-    """The text and metadata to hand to Rasa for what the person wrote."""
+async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any] | None,
+                  allow_payloads: bool = False) -> tuple[str, dict]:
+    """The text and metadata to hand to Rasa for what the person wrote. A payload typed
+    (`/affirm`, `/choose_slot{...}`) is "not understood", except on a channel whose client sends
+    the buttons' payloads as text (`allow_payloads`: REST) and only if the latest menu of this
+    conversation offered it (bot.choices.typed_payload). SMS choose by number, the web chat by
+    its own payload field (checked against the latest menu too)."""
     no_silent_fallback(agent)
     if nothing_to_read(text):
         return NOTHING_TO_READ, dict(metadata or {})
-    if choices.NUMBER.match(text):
-        text = choices.resolve(text, await last_menu(agent, sender)) or text
+    menu = await last_menu(agent, sender)
+    confirmation = choices.confirmation(menu)
+    if choices.looks_like_payload(text):
+        text = choices.typed_payload(text, menu, system=True) if allow_payloads else choices.typed_payload(text, [])
+    elif confirmation and not choices.NUMBER.match(text):
+        text = await _confirmation_reply(agent, sender, text, confirmation)
+    elif choices.NUMBER.match(text):
+        text = choices.resolve(text, menu) or text
     elif choices.TIME.search(text) or len(text) <= 40:  # maybe a time named in words
-        text = choices.resolve_slot_words(text, await last_menu(agent, sender)) or text
+        text = choices.resolve_slot_words(text, menu) or text
     detection = language_detection.detect(text)
     if detection.unsupported and await _understood(agent, text):
         detection = language_detection.Detection()
     return language_detection.annotate(text, metadata, detection)
+
+
+async def _confirmation_reply(agent: Agent, sender: str, text: str, confirmation: str) -> str:
+    """A reply in words to "Reply 1 to cancel…": a clear yes of the person's language is the
+    confirmation; a weak or unclear yes (an emoji, "asdf" read as affirm) or an unreadable
+    reply is a no (nothing is done, and the person is told); anything else (a safety message,
+    another request) goes on as written."""
+    tracker = await agent.tracker_store.retrieve(sender)
+    language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
+    intent = (await agent.parse_message(text))["intent"]
+    if intent.get("name") in handoff.SAFETY_INTENTS:
+        return text  # "je ne veux plus vivre" holds a negation: it is not a "no", it is answered
+    if confirm.clear_yes(text, language, intent.get("name"), intent.get("confidence") or 0.0):
+        return confirmation
+    if intent.get("name") in ("affirm", "deny", "nlu_fallback") or confirm.negated(text, language):
+        return choices.DENY
+    return text
 
 
 async def _understood(agent: Agent, text: str) -> bool:
@@ -69,14 +103,84 @@ async def _understood(agent: Agent, text: str) -> bool:
     return language_detection.understood(intent["name"], intent["confidence"])
 
 
-async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
-    """The bot's messages of a turn, or "not understood" in the person's language when Rasa ended
-    the turn without a word (an intent that no rule expects at that point): never silence, except
-    while a social worker has the conversation (paused: they answer, bot.handoff)."""
-    if any(m.get("text") or m.get("buttons") for m in messages):
-        return messages
+# A safety intent below this confidence is not acted on by the channel (the rules still answer
+# whatever Rasa predicted); above it, the safety answer is given whatever the state.
+SAFETY_CONFIDENCE = 0.5
+
+
+def safety_intent(parse_data: dict | None) -> str | None:
+    """emergency, suicidal_thoughts or violence when the message was read as one, else None."""
+    intent = (parse_data or {}).get("intent") or {}
+    if intent.get("name") in handoff.SAFETY_INTENTS and (intent.get("confidence") or 0) >= SAFETY_CONFIDENCE:
+        return intent["name"]
+    return None
+
+
+async def latest_user_parse(agent: Agent, sender: str) -> dict | None:
+    """How the person's latest message was read (its parse data), from the tracker store."""
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+    if isinstance(store, ErasingTrackerStore):
+        user = store.latest_user_event(sender)
+        return (user or {}).get("parse_data")
     tracker = await agent.tracker_store.retrieve(sender)
+    return tracker.latest_message.parse_data if tracker and tracker.latest_message else None
+
+
+@lru_cache(maxsize=1)
+def _settings():
+    return settings.load()
+
+
+def raise_urgent(sender: str, reason: str, language: str | None) -> None:
+    """The conversation goes to the top of the console inbox, marked urgent (bot.handoff)."""
+    cfg = _settings()
+    key = people.person_key(sender, cfg.hash_key)
+    with session_scope(cfg.database_url) as session:
+        handoff.raise_urgent(session, key, sender, reason, language)
+    logger.info("a safety message raised a conversation to urgent (%s)", reason)  # no text, no id
+
+
+def _language(tracker) -> str:
+    return supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
+
+
+def _first_message_since_pause(tracker) -> bool:
+    """While paused: whether this is the person's first message since a social worker claimed
+    the conversation (it gets one acknowledgement; the next ones wait for the social worker)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.type_name == "user":
+            users += 1
+        elif event.type_name == "pause":
+            break
+    return users <= 1
+
+
+async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
+    """The bot's messages of a turn, never silence:
+    - a safety message (emergency, suicidal thoughts, violence) gets its safety answer in every
+      state, a social worker's conversation included, and raises the conversation to the top of
+      the console inbox, marked urgent;
+    - while a social worker has the conversation (paused, bot.handoff), the person's first
+      message since the claim gets one acknowledgement; the next ones wait for the social worker;
+    - "not understood" in the person's language when Rasa ended the turn without a word."""
+    intent = safety_intent(await latest_user_parse(agent, sender))
+    said = any(m.get("text") or m.get("buttons") for m in messages)
+    tracker = await agent.tracker_store.retrieve(sender) if intent or not said else None
+    language = _language(tracker)
+    if intent:
+        try:
+            await asyncio.to_thread(raise_urgent, sender, intent, language)
+        except Exception as error:  # the app database is away: the safety answer still goes
+            logger.error("a safety message could not be raised to urgent: %s", type(error).__name__)
+        answer = render(f"utter_{intent}", language, kind).as_rasa()
+        if not any(m.get("text") == answer["text"] for m in messages):
+            messages = [{"recipient_id": sender, **answer}, *messages]
+        return messages
+    if said:
+        return messages
     if tracker is not None and tracker.is_paused():
+        if _first_message_since_pause(tracker):
+            return [{"recipient_id": sender, **render("utter_handoff_waiting", language, kind).as_rasa()}]
         return []
-    language = supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
     return [{"recipient_id": sender, **render("utter_not_understood", language, kind).as_rasa()}]

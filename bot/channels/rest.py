@@ -56,7 +56,8 @@ class RestInput(InputChannel):
             text = original = text[:MAX_TEXT_LENGTH]
             collector = CollectingOutputChannel()
             try:
-                text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata)
+                text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata,
+                                                        allow_payloads=True)
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
                 )

@@ -14,7 +14,10 @@ What the stock channel gets wrong and this one does (rasa-3.6-facts.md §1):
   never blocking the server;
 - the Rasa conversation id is a keyed hash of the number; the number itself is kept only
   encrypted, to send (bot.people.set_phone);
-- STOP / ARRET stop every SMS (confirmed once), START resumes (bot.people.stop_sms).
+- STOP / ARRET / STOP SMS and each language's keywords (bot/opt_out.py, as data) stop every SMS
+  only as the whole message (confirmed once), START resumes (bot.people.stop_sms); after STOP a
+  safety message (emergency, suicidal thoughts, violence) still gets its safety answer, once,
+  and reaches the console as urgent.
 """
 from __future__ import annotations
 
@@ -32,8 +35,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 
-from bot import outbox, people, phones, settings
-from bot.answers import normalise
+from bot import opt_out, outbox, people, phones, settings
 from bot.channels import incoming
 from bot.database import session_scope
 from bot.models import InboundMessage, Person
@@ -46,16 +48,13 @@ logger = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_TEXT_LENGTH = 2000
-# Whole-message keywords, compared without accents or case. CANCEL is not one: here it
-# cancels an appointment (so it must not be an opt-out keyword in the Twilio console either).
-STOP_WORDS = {"stop", "arret", "stopall", "unsubscribe", "desabonner"}
-START_WORDS = {"start", "unstop", "demarrer"}
 
 
 def keyword(text: str) -> str | None:
-    """'stop', 'start' or None for a message such as 'Arrêt.' or ' start '."""
-    plain = normalise(text).strip(" .!")
-    return "stop" if plain in STOP_WORDS else "start" if plain in START_WORDS else None
+    """'stop', 'start' or None: the whole message is an opt-out keyword ("Arrêt.", " start ");
+    CANCEL is not one: here it cancels an appointment (not an opt-out keyword in the Twilio
+    console either)."""
+    return opt_out.keyword(text)
 
 
 class TwilioInput(InputChannel):
@@ -167,7 +166,10 @@ class TwilioInput(InputChannel):
             await self._send(person_id, [render("sms_started", language, SMS).text])
             return
         if stopped:
-            return  # they asked for no SMS: nothing goes out until START
+            # They asked for no SMS: nothing goes out until START, except the safety answer to
+            # a message about an emergency, suicidal thoughts or violence (once per message).
+            await self._safety_while_stopped(request, on_new_message, sender, person_id, text)
+            return
         if not text:  # a photo, a voice note, an empty message
             await self._send(person_id, [render("sms_media_only", language, SMS).text])
             return
@@ -184,6 +186,18 @@ class TwilioInput(InputChannel):
             return
         # "No more SMS" said in words stops them during the turn: its confirmation still goes.
         await self._send(person_id, texts, kind="opt_out" if after == "stopped" else "reply")
+
+    async def _safety_while_stopped(self, request: Request, on_new_message, sender: str, person_id: int,
+                                    text: str) -> None:
+        if not text or not incoming.safety_intent(await request.app.ctx.agent.parse_message(text)):
+            return
+        # Through Rasa, so the message is in the conversation the console shows; of its answer
+        # only the safety text leaves (bot.channels.incoming.never_silent raises it to urgent).
+        text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
+        await on_new_message(UserMessage(text, CollectingOutputChannel(), sender, input_channel=self.name(),
+                                         metadata=metadata))
+        said = await incoming.never_silent(request.app.ctx.agent, sender, [], SMS)
+        await self._send(person_id, [m["text"] for m in said[:1] if m.get("text")], kind="safety")
 
     def _contact(self, key: str, address: phones.Address, word: str | None) -> tuple[int, str, bool, bool]:
         """Record the number (encrypted) and a STOP/START; the person's id, language, whether

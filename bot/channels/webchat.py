@@ -13,6 +13,7 @@ number of messages per minute (429). Message text never reaches the logs.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -49,7 +50,7 @@ class WebChatInput(InputChannel):
         return cls()  # its settings come from the environment, like every other (bot.settings)
 
     def __init__(self) -> None:
-        cfg = settings.load()
+        cfg = self.cfg = settings.load()
         self.key = cfg.webchat_key
         self.origins = cfg.webchat_origins
         self.limiter = webchat.RateLimiter(cfg.webchat_messages_per_minute)
@@ -91,8 +92,9 @@ class WebChatInput(InputChannel):
             tracker = await agent.tracker_store.retrieve(webchat.sender_id(conversation))
             events = [event.as_dict() for event in tracker.events] if tracker else []
             shown = webchat.history(events, agent.domain.session_config.session_expiration_time)
-            # Paused: a social worker has the conversation; the page polls for their answers.
-            return _json({"messages": shown, "paused": bool(tracker and tracker.is_paused())})
+            # Paused or waiting for a social worker: the page polls for their answers.
+            return _json({"messages": shown,
+                          "paused": await self._with_staff(webchat.sender_id(conversation), tracker)})
 
         @chat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -140,9 +142,27 @@ class WebChatInput(InputChannel):
             language = await self._language(request, conversation)
             tracker = await agent.tracker_store.retrieve(sender)
             return _json({"messages": messages, "language": language,
-                          "paused": bool(tracker and tracker.is_paused())})
+                          "paused": await self._with_staff(sender, tracker)})
 
         return chat
+
+    async def _with_staff(self, sender: str, tracker) -> bool:
+        """Whether the page should poll for a social worker's answer: while one holds the
+        conversation (paused) and while a handoff waits (the bot still answers meanwhile)."""
+        if tracker is not None and tracker.is_paused():
+            return True
+
+        def waiting() -> bool:
+            from bot import handoff
+            from bot.database import session_scope
+
+            with session_scope(self.cfg.database_url) as session:
+                person = people.find(session, people.person_key(sender, self.cfg.hash_key))
+                return person is not None and handoff.current(session, person.id) is not None
+        try:
+            return await asyncio.to_thread(waiting)
+        except Exception:  # the app database is away: no polling, the turn was answered
+            return False
 
     def _conversation(self, request: Request) -> str | None:
         return webchat.conversation_from_cookie(request.cookies.get(webchat.COOKIE), self.key)

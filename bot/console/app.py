@@ -42,7 +42,8 @@ HEADERS = {
 }
 REASONS = {"request_human": "a demandé une personne", "rights_handoff": "situation à examiner (droits)",
            "unclear_answers": "réponses non comprises", "unsupported_language": "langue non parlée",
-           "violence": "violence / détresse", "staff": "reprise par l'équipe"}
+           "violence": "violence / détresse", "staff": "reprise par l'équipe",
+           "emergency": "urgence médicale", "suicidal_thoughts": "idées suicidaires"}
 CHANNELS = {"web": "chat web", "sms": "SMS / WhatsApp", "rest": "API"}
 COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
 
@@ -180,7 +181,7 @@ def create_app(cfg: Settings) -> Sanic:
     async def inbox(request: Request) -> HTTPResponse:
         rows = await run(lambda session: [
             {"id": h.id, "created_at": h.created_at, "language": h.language, "channel": h.channel,
-             "reason": h.reason, "status": h.status, "claimed_at": h.claimed_at}
+             "reason": h.reason, "status": h.status, "claimed_at": h.claimed_at, "urgent_at": h.urgent_at}
             for h in handoffs.inbox(session)], url)
         return page("inbox.html", request, handoffs=rows)
 
