@@ -30,8 +30,11 @@ def test_an_answer_is_stored_even_when_the_model_reads_another_intent():
 
 
 def test_a_safety_message_always_gets_its_safety_answer_and_an_answer_it_holds_is_kept():
-    decision = decide("health_problem", "mon bébé a 40 de fièvre", intent="emergency", confidence=0.5)
+    decision = decide("health_problem", "mon bébé a 40 de fièvre", intent="emergency", confidence=0.86)
     assert (decision.kind, decision.value, decision.say) == (asking.SAFETY_ANSWER, True, ("utter_emergency",))
+    # an ordinary answer the model half-reads as a safety message is just the answer
+    assert decide("saint_denis_link", "da stau la fratele meu in saint denis", intent="violence",
+                  confidence=0.34, language="ro").kind == asking.ANSWER
     assert decide("age", "je veux mourir", intent="suicidal_thoughts", confidence=0.9).kind == asking.INTERRUPT
     assert decide("age", "retour", intent="violence", confidence=0.9).kind == asking.INTERRUPT  # never skipped
 

@@ -28,7 +28,10 @@ REQUESTS = frozenset({
     "unsupported_language", "choose_language", "choose_slot", "cancel_appointment", "reschedule_appointment",
     "book_appointment", "goodbye",
 })
-REQUEST_FLOOR = 0.6  # a request read with less confidence is not clear: it counts as not understood
+REQUEST_FLOOR = 0.6
+# A reply that reads as an answer is a safety message only when the model is at least this sure
+# (ordinary answers it half-reads as one: "da stau la fratele meu" 0.34; real ones: 0.86 and up).
+SAFETY_OVER_ANSWER = 0.6  # a request read with less confidence is not clear: it counts as not understood
 # The hint said with a question asked again, by the kind of answer it expects.
 HINTS = {
     interview.YES_NO: "utter_hint_yes_no",
@@ -75,7 +78,7 @@ def decide(
         return Decision(BACK)
     value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
                                 today=today, confidence=confidence)
-    if intent in SAFETY and not is_payload:
+    if intent in SAFETY and not is_payload and (value is None or confidence >= SAFETY_OVER_ANSWER):
         # The safety answer first, whatever the reply also says; an answer it holds is kept
         # ("oui, mal à la poitrine, je respire mal"), so the same question does not come back.
         if value is None:
