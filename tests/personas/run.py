@@ -258,6 +258,29 @@ def problems(results: list[dict]) -> list[str]:
     return found
 
 
+# Where the assistant stands (2026-12-02: 44 of 56 right, 3 wrong, no question asked more than 3
+# times): the test holds this floor so that nothing slips back, while problems() above is the
+# goal of issue 14 (every language at 90 %, no wrong outcome), printed by `make personas`.
+FLOOR_RIGHT = 0.75  # of all personas
+FLOOR_LANGUAGE = 0.5  # in each language
+FLOOR_WRONG = 3  # at most
+
+
+def below_floor(results: list[dict]) -> list[str]:
+    found = [f"{r['id']}: {r['most_asked']} asked {r['longest_repeat']} times"
+             for r in results if r["longest_repeat"] > MAX_ASKED]
+    wrong = [r["id"] for r in results if r["verdict"] == WRONG]
+    if len(wrong) > FLOOR_WRONG:
+        found.append(f"{len(wrong)} wrong outcomes (at most {FLOOR_WRONG}): {', '.join(wrong)}")
+    if sum(r["verdict"] == RIGHT for r in results) / len(results) < FLOOR_RIGHT:
+        found.append(f"under {FLOOR_RIGHT:.0%} right in all")
+    for language in SUPPORTED_LANGUAGES:
+        group = [r for r in results if r["language"] == language]
+        if group and sum(r["verdict"] == RIGHT for r in group) / len(group) < FLOOR_LANGUAGE:
+            found.append(f"{language}: under {FLOOR_LANGUAGE:.0%} right")
+    return found
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.personas.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--lang", help="comma-separated languages (default: all)")
