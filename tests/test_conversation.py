@@ -64,15 +64,15 @@ def test_a_language_named_in_words_is_the_one_chosen(bot, text, language):
     assert bot.slots(sender)["language"] == language
 
 
-def test_chest_pain_mid_form_gets_15_and_112_first_then_the_question_again(bot):
+def test_chest_pain_mid_form_gets_15_and_112_first_and_the_answer_it_holds_is_kept(bot):
     sender = "fr-emergency"
     bot.say(sender, "bonjour")
     bot.say(sender, "francais")
     bot.say(sender, "oui")
     texts = bot.texts(sender, "j'ai très mal à la poitrine et je respire mal")
     assert "15" in texts[0] and "112" in texts[0] and "114" in texts[0]
-    assert "problème de santé" in texts[-1]
-    bot.say(sender, "oui")
+    assert "couverture santé" in texts[-1]  # a health problem, said: the next question, not the same one
+    assert bot.slots(sender)["health_problem"] is True
     bot.say(sender, "1")
     bot.say(sender, "non")
     bot.say(sender, "oui")
@@ -142,10 +142,10 @@ def test_out_of_scope_is_answered_kindly_with_a_way_to_a_human(bot):
 def test_gibberish_as_a_first_message_starts_the_conversation_and_never_loops(bot):
     sender = "fr-gibberish"
     first = bot.say(sender, "zzkq wxv plouf")
-    assert first[0]["text"].startswith("Bonjour")
+    assert any(m["text"].startswith("Bonjour") for m in first)
     assert [b["title"] for b in first[-1]["buttons"]][:2] == ["Français", "English"]  # the language menu
     turns = [bot.texts(sender, text) for text in ("qqqq", "mmmm plop", "xkcd", "blorp", "zut zut")]
-    assert all(a != b for a, b in zip(turns, turns[1:]))  # never the same turn twice in a row
+    assert all(a != b for a, b in zip(turns, turns[1:])), turns  # never the same turn twice in a row
     assert any("HUMAIN" in text for turn in turns for text in turn)
     assert bot.stored(sender)[2] == ["human"]  # then a social worker is asked to take over
 

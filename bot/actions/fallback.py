@@ -1,4 +1,4 @@
-"""Not understood, outside a question: said differently each time, never in a loop.
+"""Not understood (or out of scope), outside a question: said differently each time, never in a loop.
 
 The first time, "not understood" with the menu shown again (or, where no menu was shown, an
 example of what to write); the second time the way to a human too; the third time a social
@@ -24,7 +24,15 @@ class ActionNotUnderstood(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         events = list(tracker.events)
         streak = asking.not_understood_streak(events, NAME)
-        if streak >= asking.MAX_ASKS - 1:
+        if streak >= asking.MAX_ASKS:
+            # Already handed over in this streak: the person is told it is in hand, or how to
+            # say what they need, in turn (never the same twice, never silence).
+            if streak % 2:
+                dispatcher.utter_message(response="utter_handoff_waiting")
+            else:
+                dispatcher.utter_message(response="utter_not_understood_free")
+            return []
+        if streak == asking.MAX_ASKS - 1:
             dispatcher.utter_message(response="utter_unclear_handoff")
             paused = await hand_over(dispatcher, tracker, "unclear_answers")
             if not paused:
@@ -32,7 +40,9 @@ class ActionNotUnderstood(Action):
             return paused
         menu = asking.last_menu_response(events)
         followup: list[EventType] = []
-        if menu:
+        if (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")  # what the assistant does
+        elif menu:
             dispatcher.utter_message(response="utter_not_understood")
         else:
             dispatcher.utter_message(response="utter_not_understood_free")
