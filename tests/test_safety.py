@@ -238,10 +238,11 @@ def test_over_rest_a_payload_counts_only_if_the_latest_menu_offered_it(bot, open
     sender = f"payload-{uuid.uuid4().hex[:6]}"
     bot.say(sender, "bonjour")
     bot.say(sender, MENU_NUMBER["ro"])  # at the consent question (its buttons: /affirm, /deny)
-    not_understood = [render("utter_not_understood", "ro").text]
-    assert bot.texts(sender, '/choose_slot{"slot_id": "27"}')[0] == not_understood[0]  # never offered
-    assert bot.texts(sender, "/delete_my_data")[0] == not_understood[0]
-    assert bot.texts(sender, '/affirm{"confirm": "erase"}')[0] == not_understood[0]
+    # Not offered: read as a reply not understood (the consent question asked again, then a person).
+    hint = render("utter_hint_yes_no", "ro").text
+    assert bot.texts(sender, '/choose_slot{"slot_id": "27"}')[0] == hint  # never offered
+    assert bot.texts(sender, "/delete_my_data")[0] == hint
+    assert bot.texts(sender, '/affirm{"confirm": "erase"}')[0] == render("utter_unclear_handoff", "ro").text
     person = bot.stored(sender)[0]
     assert person is None or person.consent_at is None
     # (The payload of a menu still open is accepted: tests/test_erasure_conversation.py chooses

@@ -55,7 +55,7 @@ class ActionEvaluateScreening(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if tracker.get_slot("consent_given") is False:
             dispatcher.utter_message(response="utter_no_consent")
-            return [SlotSet("consent_given", None)]  # HELLO starts again: the question is asked anew
+            return []  # the tracker store then keeps a new session with the language only
         answers = {slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS}
         if tracker.get_slot("consent_given") is None or None in answers.values():
             # A question asked three times without an answer we could read: a person takes over
