@@ -112,3 +112,15 @@ def test_facts_stated_in_a_first_message_are_kept():
 def test_the_person_s_language_and_french_and_english_are_read():
     assert answer("health_problem", "yes", language="ro") is True
     assert answer("health_problem", "oui", language="ar") is True
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("my visa expired, no papers now", "en", "irregular"),
+    ("visa sesh, kono papier nai", "bn", "irregular"),
+    ("se me venció la visa", "es", "irregular"),
+    ("my residence permit expired", "en", "permit_expired"),
+    ("mon titre de séjour est fini", "fr", "permit_expired"),
+])
+def test_an_expired_visa_is_no_papers_an_expired_permit_is_not(text, language, expected):
+    # The 6 months of kept PUMa follow a residence permit, never a tourist visa.
+    assert answer("residence_status", text, language) == expected
