@@ -253,7 +253,9 @@ class _Evaluation:
 
     def _regular(self) -> None:
         """French, EU with right of residence, or third-country national with a valid permit."""
-        self.nationality()
+        if self.nationality() == "EU_EEA_CH" and self.eu_inactive():
+            self.r17_eu_citizen_without_residence_right()
+            return
         if self.cover() == "puma_only":
             self._css()  # R3 "or already PUMa": only the CSS question is left
             return
@@ -265,6 +267,19 @@ class _Evaluation:
             self._css()
         else:
             self.r7_regular_under_3_months()
+
+    def eu_inactive(self) -> bool:
+        """An EU citizen saying "I need no papers" has a right of residence after 3 months only
+        when working, studying or on a benefit granted with it (§3.1.6): otherwise R17. Unknown
+        facts are asked (and the regular path goes on meanwhile)."""
+        if self.f.current_cover in ("puma_only", "puma_complementary"):
+            return False  # the CPAM already recognised the residence
+        months, works, benefits = (self.ask(name) for name in ("months_in_france", "works_in_france", "benefits"))
+        return (
+            months is not None and months > self.p.residence_stability_months
+            and works is False
+            and benefits is not None and not set(benefits) & self.p.eu_residence_right_benefits
+        )
 
     def stable_residence(self) -> Optional[bool]:
         """PUMa stability (§1.1.4-1.1.5): works, or > 3 months, or an exempt benefit. None if unknown."""

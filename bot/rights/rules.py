@@ -80,6 +80,7 @@ class Parameters:
     residence_stability_months: int
     puma_exempt_benefits: frozenset[str]
     css_automatic_benefits: frozenset[str]
+    eu_residence_right_benefits: frozenset[str]
     asylum_puma_wait_months: int
     permit_maintenance_months: int
     ame_min_months_in_france: int
@@ -258,6 +259,7 @@ def _parameters(data: Mapping[str, Any], sources: Mapping[str, Any]) -> Paramete
     values = {name: item["value"] for name, item in raw.items()}
     values["puma_exempt_benefits"] = frozenset(values["puma_exempt_benefits"])
     values["css_automatic_benefits"] = frozenset(values["css_automatic_benefits"])
+    values["eu_residence_right_benefits"] = frozenset(values["eu_residence_right_benefits"])
     try:
         values["photo_id_required_from"] = date.fromisoformat(values["photo_id_required_from"])
     except ValueError:
