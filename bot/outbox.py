@@ -23,9 +23,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.models import OutboundSms, utcnow
+from bot.public_holidays import is_holiday
 from bot.settings import PARIS
 
-# French practice for application-to-person SMS: 8:00-20:00, Monday to Saturday (Paris time).
+# French practice for application-to-person SMS: 8:00-20:00, Monday to Saturday (Paris time),
+# never on a public holiday (bot/public_holidays.py, PASS_HOLIDAYS_REGION).
 DEFAULT_WINDOW = "Mon-Sat 08:00-20:00"
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REPLY_VALIDITY = timedelta(hours=1)  # an answer that cannot leave within the hour is pointless
@@ -58,15 +60,19 @@ def window(spec: str | None = None) -> Window:
 
 def sending_allowed(moment: datetime) -> bool:
     allowed, local = window(), moment.astimezone(PARIS)
-    return local.weekday() in allowed.days and allowed.start <= local.time() < allowed.end
+    return _sending_day(allowed, local.date()) and allowed.start <= local.time() < allowed.end
+
+
+def _sending_day(allowed: Window, day) -> bool:
+    return day.weekday() in allowed.days and not is_holiday(day)
 
 
 def next_allowed(moment: datetime) -> datetime:
     """The first moment at or after `moment` when an SMS may be sent."""
     allowed, local = window(), moment.astimezone(PARIS)
-    for day in range(8):
+    for day in range(15):  # a week, plus holidays (Christmas, then a Sunday...)
         candidate_day = (local + timedelta(days=day)).date()
-        if candidate_day.weekday() not in allowed.days:
+        if not _sending_day(allowed, candidate_day):
             continue
         opening = datetime.combine(candidate_day, allowed.start, PARIS)
         closing = datetime.combine(candidate_day, allowed.end, PARIS)
@@ -79,9 +85,9 @@ def next_allowed(moment: datetime) -> datetime:
 def last_allowed_before(moment: datetime) -> datetime | None:
     """The latest moment before `moment` when an SMS may be sent (within the week before)."""
     allowed, local = window(), moment.astimezone(PARIS)
-    for day in range(8):
+    for day in range(15):
         candidate_day = (local - timedelta(days=day)).date()
-        if candidate_day.weekday() not in allowed.days:
+        if not _sending_day(allowed, candidate_day):
             continue
         closing = datetime.combine(candidate_day, allowed.end, PARIS) - timedelta(minutes=1)
         opening = datetime.combine(candidate_day, allowed.start, PARIS)

@@ -96,6 +96,28 @@ def test_the_window_is_a_setting(monkeypatch):
         outbox.window()
 
 
+def test_reminders_skip_public_holidays():
+    christmas_eve_evening, christmas_noon = paris(2026, 12, 24, 20, 30), paris(2026, 12, 25, 12, 0)
+    assert not outbox.sending_allowed(christmas_noon)  # a Friday, but Christmas
+    assert outbox.next_allowed(christmas_eve_evening) == paris(2026, 12, 26, 8, 0)
+    # Monday 28 December 9:00: "the day before" is a Sunday → the Saturday evening.
+    appointment = paris(2026, 12, 28, 9, 0)
+    assert outbox.schedule_time(appointment - timedelta(days=1), appointment - timedelta(hours=2),
+                                paris(2026, 12, 1, 9, 0)) == paris(2026, 12, 26, 19, 59)
+
+
+def test_the_holiday_region_is_a_setting(monkeypatch):
+    # Alsace-Moselle also rests on 26 December: the same reminder goes on Christmas Eve.
+    monkeypatch.setenv("PASS_HOLIDAYS_REGION", "GES")
+    assert not outbox.sending_allowed(paris(2026, 12, 26, 10, 0))
+    appointment = paris(2026, 12, 28, 9, 0)
+    assert outbox.schedule_time(appointment - timedelta(days=1), appointment - timedelta(hours=2),
+                                paris(2026, 12, 1, 9, 0)) == paris(2026, 12, 24, 19, 59)
+    monkeypatch.setenv("PASS_HOLIDAYS_REGION", "Atlantis")
+    with pytest.raises(ValueError):
+        outbox.sending_allowed(paris(2026, 12, 26, 10, 0))
+
+
 def test_reminder_offsets_are_a_setting():
     assert reminders.offsets("2d,1d") == [timedelta(days=2), timedelta(days=1)]
     assert reminders.offsets("3h, 2d") == [timedelta(days=2), timedelta(hours=3)]

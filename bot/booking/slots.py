@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Availability, Slot, SocialWorker
+from bot.public_holidays import is_holiday
 from bot.settings import PARIS
 
 SLOT_MINUTES = 30
@@ -34,7 +34,6 @@ def add_worker(session: Session, name: str, site: str, weekly: dict[int, list[tu
 def generate(session: Session, start: date, days: int = 28, minutes: int = SLOT_MINUTES) -> int:
     """Create the missing slots from `start` for `days` days; returns how many were created.
     Idempotent: an existing slot (same worker, same start) is kept, booked or not."""
-    public_holidays = holidays.France(years=range(start.year, (start + timedelta(days=days)).year + 1))
     existing = {
         (worker_id, start_at)
         for worker_id, start_at in session.execute(select(Slot.worker_id, Slot.start_at))
@@ -43,7 +42,7 @@ def generate(session: Session, start: date, days: int = 28, minutes: int = SLOT_
     for availability in session.execute(select(Availability)).scalars():
         for offset in range(days):
             day = start + timedelta(days=offset)
-            if day.weekday() != availability.weekday or day in public_holidays:
+            if day.weekday() != availability.weekday or is_holiday(day):
                 continue
             moment = datetime.combine(day, _hhmm(availability.start), PARIS)
             end_of_opening = datetime.combine(day, _hhmm(availability.end), PARIS)

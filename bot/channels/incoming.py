@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +20,41 @@ from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.rendering import render
 
 logger = logging.getLogger(__name__)
+
+# Request bodies larger than this are refused (413) by every server of the assistant: a message
+# is at most 2000 characters, a Twilio form a few kB.
+MAX_BODY_BYTES = 64 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text as every channel takes it in, before anything stores it: a lone UTF-16 surrogate
+    (valid JSON, not valid UTF-8: the conversation's history could never be sent again) becomes
+    U+FFFD, the text is NFC (one spelling for "é"), control characters go (tab and newline stay;
+    zero-width joiners, which Persian and Bengali need, are not control characters)."""
+    text = _SURROGATE.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+def clean_value(value: Any) -> Any:
+    """clean() through JSON metadata (strings, lists and objects)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [clean_value(item) for item in value]
+    if isinstance(value, dict):
+        return {clean(str(name)): clean_value(item) for name, item in value.items()}
+    return value
+
+
+def cap_request_bodies(blueprint) -> None:
+    """Every server that takes one of our channels refuses bodies over MAX_BODY_BYTES (Sanic's
+    default is 100 MB); Sanic reads the setting for each new connection."""
+
+    @blueprint.listener("before_server_start")
+    async def cap(app, _loop) -> None:
+        app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, MAX_BODY_BYTES)
 
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:
@@ -62,6 +99,7 @@ async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any]
     conversation offered it (bot.choices.typed_payload). SMS choose by number, the web chat by
     its own payload field (checked against the latest menu too)."""
     no_silent_fallback(agent)
+    text = clean(text)
     if nothing_to_read(text):
         return NOTHING_TO_READ, dict(metadata or {})
     menu = await last_menu(agent, sender)

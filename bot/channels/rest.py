@@ -33,6 +33,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("pass_rest_webhook", __name__)
+        incoming.cap_request_bodies(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -47,13 +48,15 @@ class RestInput(InputChannel):
             if not isinstance(body, dict):
                 return response.json({"error": "expected a JSON object"}, status=400)
             sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
-            if not isinstance(sender, str) or not sender or len(sender) > MAX_SENDER_LENGTH:
+            if (not isinstance(sender, str) or not sender or len(sender) > MAX_SENDER_LENGTH
+                    or incoming.clean(sender) != sender):
                 return response.json({"error": "'sender' must be a non-empty string"}, status=400)
             if not isinstance(text, str):
                 return response.json({"error": "'message' must be a string"}, status=400)
             if metadata is not None and not isinstance(metadata, dict):
                 return response.json({"error": "'metadata' must be an object"}, status=400)
-            text = original = text[:MAX_TEXT_LENGTH]
+            text = original = incoming.clean(text)[:MAX_TEXT_LENGTH]
+            metadata = incoming.clean_value(metadata)
             collector = CollectingOutputChannel()
             try:
                 text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata,

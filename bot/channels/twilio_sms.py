@@ -76,6 +76,7 @@ class TwilioInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("pass_twilio_webhook", __name__)
+        incoming.cap_request_bodies(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -91,7 +92,7 @@ class TwilioInput(InputChannel):
                 return response.text("MessageSid and a valid From are required", status=400)
             if not await asyncio.to_thread(self._first_time, sid):
                 return _twiml()  # a retry of a message already taken: acknowledged, not processed
-            text = (form.get("Body") or "").strip()[:MAX_TEXT_LENGTH]
+            text = incoming.clean(form.get("Body") or "").strip()[:MAX_TEXT_LENGTH]
             request.app.add_task(self._turn(request, on_new_message, address, text))
             return _twiml()
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
@@ -85,6 +86,13 @@ def _loopback_http(request: Request) -> bool:
 def create_app(cfg: Settings) -> Sanic:
     app = Sanic("pass_console", register=False)
     app.config.FORWARDED_SECRET = None
+    app.config.REQUEST_MAX_SIZE = 64 * 1024  # a reply is at most MAX_REPLY characters
+
+    @app.on_response
+    async def security_headers(request: Request, reply: HTTPResponse) -> None:
+        # Sanic's own pages (404, 405, 413, 500) get them too.
+        for name, value in HEADERS.items():
+            reply.headers.setdefault(name, value)
     templates = _templates()
     rasa = RasaApi(cfg)
     url = cfg.database_url
@@ -276,10 +284,7 @@ def create_app(cfg: Settings) -> Sanic:
         site = request.args.get("site") or None
         site = site if site in sites() else None
         week = request.args.get("view") == "week"
-        try:
-            day = date.fromisoformat(request.args.get("day") or "")
-        except ValueError:
-            day = outbox.utcnow().astimezone(PARIS).date()
+        day = _day(request.args.get("day"), outbox.utcnow().astimezone(PARIS).date())
         first = day - timedelta(days=day.weekday()) if week else day
         start = datetime.combine(first, time.min, PARIS)
         end = datetime.combine(first + timedelta(days=7 if week else 1), time.min, PARIS)
@@ -328,14 +333,8 @@ def create_app(cfg: Settings) -> Sanic:
 
     def period(request: Request) -> tuple[date, date, str]:
         today = outbox.utcnow().astimezone(PARIS).date()
-        try:
-            first = date.fromisoformat(request.args.get("from") or "")
-        except ValueError:
-            first = today - timedelta(days=30)
-        try:
-            last = date.fromisoformat(request.args.get("to") or "")
-        except ValueError:
-            last = today
+        first = _day(request.args.get("from"), today - timedelta(days=30))
+        last = _day(request.args.get("to"), today)
         by = request.args.get("by") if request.args.get("by") in dashboard.DIMENSIONS else "language"
         return first, last, by
 
@@ -368,6 +367,23 @@ def create_app(cfg: Settings) -> Sanic:
             **HEADERS, "Content-Disposition": f'attachment; filename="pass-{by}-{first}-{last}.csv"'})
 
     return app
+
+
+# Dates asked in a URL: outside these years datetime arithmetic overflows (0001-01-01, 9999-12-31).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _day(value: str | None, default: date) -> date:
+    """A date of the query string; absent: the default; unreadable or absurd: 400."""
+    if not value:
+        return default
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InvalidUsage("date attendue au format AAAA-MM-JJ") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidUsage(f"date entre {FIRST_YEAR} et {LAST_YEAR} attendue")
+    return day
 
 
 def _forbidden() -> HTTPResponse:
