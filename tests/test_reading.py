@@ -124,3 +124,9 @@ def test_the_person_s_language_and_french_and_english_are_read():
 def test_an_expired_visa_is_no_papers_an_expired_permit_is_not(text, language, expected):
     # The 6 months of kept PUMa follow a residence permit, never a tourist visa.
     assert answer("residence_status", text, language) == expected
+
+
+@pytest.mark.parametrize("text", ["عندي الكارت فيتال بس بدون ميتويل", "كارت فيتال فقط", "ghir carte vitale bla mutuelle"])
+def test_a_carte_vitale_without_mutuelle_is_puma_alone_in_arabic(text):
+    # "without a mutuelle" next to the carte vitale is not "no cover": PUMa alone, CSS to apply for.
+    assert answer("current_cover", text, "ar") == "puma_only"
