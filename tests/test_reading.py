@@ -130,3 +130,13 @@ def test_an_expired_visa_is_no_papers_an_expired_permit_is_not(text, language, e
 def test_a_carte_vitale_without_mutuelle_is_puma_alone_in_arabic(text):
     # "without a mutuelle" next to the carte vitale is not "no cover": PUMa alone, CSS to apply for.
     assert answer("current_cover", text, "ar") == "puma_only"
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("baste shode", "fa", "closed"),
+    ("droits ferme shode", "fa", "closed"),
+    ("c'est fini", "fr", "closed"),
+    ("it expired", "en", "closed"),
+])
+def test_a_cover_said_to_have_ended_without_its_name_is_a_closed_cover(text, language, expected):
+    assert answer("current_cover", text, language) == expected

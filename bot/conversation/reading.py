@@ -203,6 +203,8 @@ def choice(text: str, fact: str, language: str, choices: tuple[str, ...]) -> Any
     if not values:
         if fact == "current_cover" and is_unknown(text, language):
             return UNKNOWN
+        if fact == "current_cover" and _bare_ended(text, language):
+            return ENDED[fact]  # "baste shode", "c'est fini": the cover asked about has ended
         plain = yes_no(text, language, statements=False)
         if plain is False and fact in PLAIN_NO:
             return PLAIN_NO[fact]
@@ -216,6 +218,13 @@ def choice(text: str, fact: str, language: str, choices: tuple[str, ...]) -> Any
     if fact == "current_cover":
         return min(values, key=COVER_PRECEDENCE.index)
     return None  # two different answers: ask again rather than pick one
+
+
+def _bare_ended(text: str, language: str) -> bool:
+    """Only a word saying it ended ("expired", "baste shode"), no cover named, no negation."""
+    said = tokens(text)
+    return (not matches(text, "current_cover", language) and not _negation_at(said, language)
+            and bool(_find(said, _phrases(language, "ended"))))
 
 
 def saint_denis(text: str, language: str) -> Optional[bool]:
