@@ -258,12 +258,12 @@ def problems(results: list[dict]) -> list[str]:
     return found
 
 
-# Where the assistant stands (2026-12-02: 44 of 56 right, 3 wrong, no question asked more than 3
-# times): the test holds this floor so that nothing slips back, while problems() above is the
+# Where the assistant stands (2026-12-03: 48 of 56 right, none wrong, no question asked more than
+# 3 times; each language at 5 of 7 or more): the test holds this floor so that nothing slips back, while problems() above is the
 # goal of issue 14 (every language at 90 %, no wrong outcome), printed by `make personas`.
-FLOOR_RIGHT = 0.75  # of all personas
-FLOOR_LANGUAGE = 0.5  # in each language
-FLOOR_WRONG = 3  # at most
+FLOOR_RIGHT = 0.8  # of all personas
+FLOOR_LANGUAGE = 0.55  # in each language (one persona below today's)
+FLOOR_WRONG = 1  # at most
 
 
 def below_floor(results: list[dict]) -> list[str]:
