@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 # Saint-Denis time, whatever the server's clock: appointments, SMS hours, dates shown.
 PARIS = ZoneInfo("Europe/Paris")
+# Request bodies larger than this are refused (413) by every server of the assistant: a message
+# is at most 2000 characters, a Twilio form or a console reply a few kB (Sanic's default: 100 MB).
+MAX_BODY_BYTES = 64 * 1024
 
 
 def _var_dir() -> Path:

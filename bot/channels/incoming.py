@@ -21,9 +21,6 @@ from bot.rendering import render
 
 logger = logging.getLogger(__name__)
 
-# Request bodies larger than this are refused (413) by every server of the assistant: a message
-# is at most 2000 characters, a Twilio form a few kB.
-MAX_BODY_BYTES = 64 * 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -49,12 +46,12 @@ def clean_value(value: Any) -> Any:
 
 
 def cap_request_bodies(blueprint) -> None:
-    """Every server that takes one of our channels refuses bodies over MAX_BODY_BYTES (Sanic's
-    default is 100 MB); Sanic reads the setting for each new connection."""
+    """Every server that takes one of our channels refuses bodies over settings.MAX_BODY_BYTES;
+    Sanic reads the setting for each new connection."""
 
     @blueprint.listener("before_server_start")
     async def cap(app, _loop) -> None:
-        app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, MAX_BODY_BYTES)
+        app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, settings.MAX_BODY_BYTES)
 
 
 async def last_menu(agent: Agent, sender: str) -> list[dict[str, str]]:

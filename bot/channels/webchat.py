@@ -114,6 +114,7 @@ class WebChatInput(InputChannel):
                 body = None
             if not isinstance(body, dict):
                 return _json({"error": "expected a JSON object"}, status=400)
+            typed = incoming.clean(_str(body.get("text")) or "")  # cleaned once, on entry
 
             try:
                 if body.get("start") is True:
@@ -127,9 +128,8 @@ class WebChatInput(InputChannel):
                     if body["payload"] not in [b["payload"] for b in await incoming.last_menu(agent, sender)]:
                         return await self._refusal(request, conversation, "stale_choice", 409)
                     text, metadata = body["payload"], {}
-                elif isinstance(body.get("text"), str) and incoming.clean(body["text"]).strip():
-                    text, metadata = await incoming.prepare(agent, sender, incoming.clean(body["text"])[:MAX_TEXT_LENGTH],
-                                                            None)
+                elif typed.strip():
+                    text, metadata = await incoming.prepare(agent, sender, typed[:MAX_TEXT_LENGTH], None)
                 else:
                     return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
 
@@ -138,7 +138,7 @@ class WebChatInput(InputChannel):
             except Exception as error:  # a database is away: the page shows a polite "try again later"
                 logger.error("a web chat turn failed: %s", type(error).__name__)  # no text in the log
                 return _json({"error": "unavailable", "text": outage.try_again_later(
-                    incoming.clean(_str(body.get("text")) or ""), {"language": supported(_str(body.get("lang")))})}, status=503)
+                    typed, {"language": supported(_str(body.get("lang")))})}, status=503)
             said = await incoming.never_silent(agent, sender, collector.messages, WEB)
             messages = [{"text": m.get("text", ""), "buttons": m.get("buttons") or []} for m in said]
             language = await self._language(request, conversation)

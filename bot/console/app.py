@@ -30,7 +30,7 @@ from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Handoff
 from bot.outbox import PARIS
-from bot.settings import Settings
+from bot.settings import MAX_BODY_BYTES, Settings
 
 T = TypeVar("T")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -86,7 +86,7 @@ def _loopback_http(request: Request) -> bool:
 def create_app(cfg: Settings) -> Sanic:
     app = Sanic("pass_console", register=False)
     app.config.FORWARDED_SECRET = None
-    app.config.REQUEST_MAX_SIZE = 64 * 1024  # a reply is at most MAX_REPLY characters
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
 
     @app.on_response
     async def security_headers(request: Request, reply: HTTPResponse) -> None:

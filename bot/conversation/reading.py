@@ -198,12 +198,13 @@ def yes_no(text: str, language: str, *, statements: bool = True, health: bool = 
 def choice(text: str, fact: str, language: str, choices: tuple[str, ...]) -> Any:
     """The value of a choice question named in words, or what a plain no means for it; None
     when nothing, or more than one value, is named. `benefits` gives the list of values."""
-    named = [m for m in matches(text, fact, language) if not m.negated]
+    mentioned = matches(text, fact, language)
+    named = [m for m in mentioned if not m.negated]
     values = list(dict.fromkeys(m.value for m in named if m.value in choices))
     if not values:
         if fact == "current_cover" and is_unknown(text, language):
             return UNKNOWN
-        if fact == "current_cover" and _bare_ended(text, language):
+        if fact == "current_cover" and not mentioned and _only_ended(tokens(text), language):
             return ENDED[fact]  # "baste shode", "c'est fini": the cover asked about has ended
         plain = yes_no(text, language, statements=False)
         if plain is False and fact in PLAIN_NO:
@@ -220,11 +221,9 @@ def choice(text: str, fact: str, language: str, choices: tuple[str, ...]) -> Any
     return None  # two different answers: ask again rather than pick one
 
 
-def _bare_ended(text: str, language: str) -> bool:
-    """Only a word saying it ended ("expired", "baste shode"), no cover named, no negation."""
-    said = tokens(text)
-    return (not matches(text, "current_cover", language) and not _negation_at(said, language)
-            and bool(_find(said, _phrases(language, "ended"))))
+def _only_ended(said: list[str], language: str) -> bool:
+    """A word saying it ended ("expired", "baste shode"), not negated."""
+    return not _negation_at(said, language) and bool(_find(said, _phrases(language, "ended")))
 
 
 def saint_denis(text: str, language: str) -> Optional[bool]:
