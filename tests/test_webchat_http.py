@@ -167,3 +167,18 @@ def test_a_numbered_reply_means_the_choice_as_on_sms(bot):
     chat.say(start=True, lang="fr")
     assert chat.say(text="3")["language"] == "ar"  # 3 = العربية
     assert {"from": "user", "text": "العربية"} in chat.history()
+
+
+@pytest.mark.parametrize("language,first_words", [
+    ("ar", "السلام عليكم انا مريض وما عنديش الوراق"),
+    ("ro", "buna ziua sunt bolnav si nu am asigurare deloc"),
+])
+def test_the_language_menu_answered_by_writing_in_a_language_chooses_it(bot, language, first_words):
+    # A link without ?lang= opens in French; the person writes in their own language under the menu.
+    chat = Chat(bot)
+    chat.say(start=True, lang="fr")
+    reply = chat.say(text=first_words)
+    assert reply["language"] == language
+    assert reply["messages"][-1]["text"] == render("utter_ask_consent_given", language).text
+    person, _, _ = bot.stored(chat.sender)
+    assert person.language == language  # kept like a tapped choice

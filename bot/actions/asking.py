@@ -12,7 +12,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import interview
+from bot import interview, people
+from bot.actions import store
 from bot.actions.requests import ActionSafetyHandoff
 from bot.conversation import asking, reading
 from bot.i18n import DEFAULT_LANGUAGE, supported
@@ -113,13 +114,28 @@ class ActionKeepStatedFacts(ValidationAction):
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        language = await self._language_written(tracker, message)
+        events = [SlotSet("language", language)] if language else []
         if not text or text.startswith(interview.PAYLOAD_PREFIX) or tracker.get_slot("consent_given") is False:
-            return []
+            return events
         pending = tracker.get_slot("requested_slot")
-        stated = reading.facts_stated(text, language_of(tracker))
-        return [SlotSet(fact, value) for fact, value in stated.items()
-                if fact != pending and tracker.get_slot(fact) is None]
+        stated = reading.facts_stated(text, language or language_of(tracker))
+        return events + [SlotSet(fact, value) for fact, value in stated.items()
+                         if fact != pending and tracker.get_slot(fact) is None]
+
+    @staticmethod
+    async def _language_written(tracker: Tracker, message: dict[str, Any]) -> str | None:
+        """The language menu answered by writing in one of ours ("السلام عليكم انا مريض" under a
+        page preset to French): that language is the choice, kept like a tapped one."""
+        written = supported((message.get("metadata") or {}).get("detected_language"))
+        if (not written or written == tracker.get_slot("language")
+                or asking.last_menu_response(tracker.events) != "utter_ask_language"):
+            return None
+        key = store.key_for(tracker.sender_id)
+        await store.run(lambda session: people.set_language(session, key, written))
+        return written
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
