@@ -10,6 +10,8 @@ TRY_AGAIN_LATER = N_("Sorry, we cannot answer right now because of a technical p
                      "again in a few minutes.")
 
 
-def try_again_later(text: str, metadata: dict | None = None) -> str:
-    language = language_detection.detect(text).language or supported((metadata or {}).get("language"))
+def try_again_later(text: str, metadata: dict | None = None, language: str | None = None) -> str:
+    """`language`: the person's own, when known (it wins over what the message looks like)."""
+    language = (supported(language) or language_detection.detect(text).language
+                or supported((metadata or {}).get("language")))
     return gettext(TRY_AGAIN_LATER, language or DEFAULT_LANGUAGE)

@@ -64,6 +64,14 @@ class TwilioTransport:
             return SendResult("unknown", error="timeout")
         return SendResult("sent", sid=message.sid)
 
+    def received_at(self, sid: str) -> datetime | None:
+        """When Twilio received message `sid`, or None if Twilio cannot tell now (unknown id,
+        Twilio unreachable): a person's message is never refused because Twilio is slow."""
+        try:
+            return self.client.messages(sid).fetch().date_created
+        except (TwilioRestException, requests.RequestException):
+            return None
+
     def find_sent(self, to: str, body: str, since: datetime, known: set[str]) -> str | None:
         """The id of a message Twilio holds for `to` with this body since `since` and not
         already matched to another row (`known`: two reminders can say the same thing), to settle
@@ -93,6 +101,9 @@ class DryRunTransport:
 
     def send(self, to: str, body: str, valid_until: datetime, now: datetime) -> SendResult:
         return SendResult("dry_run")
+
+    def received_at(self, sid: str) -> datetime | None:
+        return None
 
     def find_sent(self, to: str, body: str, since: datetime, known: set[str]) -> str | None:
         return None

@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = float(os.environ.get("PASS_SMS_POLL_SECONDS", "2"))
 # A send with no answer is settled after this long (longer than the HTTP timeout).
 RECONCILE_AFTER = timedelta(seconds=float(os.environ.get("PASS_SMS_RECONCILE_AFTER_SECONDS", "60")))
-INBOUND_IDS_KEPT = timedelta(days=3)  # Twilio retries within minutes; a few days is plenty
+# Twilio retries within minutes; the ids are kept long after so that a captured request
+# replayed is recognised, and one older than this is refused (bot.channels.twilio_sms._replayed).
+INBOUND_IDS_KEPT = timedelta(days=30)
 RETENTION_EVERY = timedelta(days=1)  # the retention job (bot.privacy.retention) runs daily here
 
 

@@ -1,7 +1,8 @@
 """A local fake of the part of Twilio's REST API we use, for the real twilio client to talk to.
 
 It answers `POST /2010-04-01/Accounts/<sid>/Messages.json` (create) and `GET` on the same path
-(list, filtered by `To`), checks Basic auth, records every accepted message, and can be told to
+(list, filtered by `To`), `GET …/Messages/<sid>.json` (fetch one: a message sent, or an incoming
+one the test declared with `received`, else 404), checks Basic auth, records every accepted message, and can be told to
 answer the next requests with 429 or 500, or to accept a message and then answer too late
 (a timeout whose message did go out). It can also sign and post Twilio webhooks
 (incoming SMS, status callbacks) the way Twilio does, with the real RequestValidator's scheme.
@@ -38,6 +39,7 @@ class FakeTwilio:
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path)
     faults: list[Fault] = field(default_factory=list)
     create_delay: float = 0.0  # every create waits this long before being accepted
+    incoming: dict[str, datetime] = field(default_factory=dict)  # MessageSid → when Twilio received it
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -86,12 +88,27 @@ class FakeTwilio:
                     time.sleep(fault.delay)
                 self._json(201, message)
 
+            def _one(self, sid: str) -> None:
+                with fake._lock:
+                    sent = [m for m in fake.messages if m["sid"] == sid]
+                    received = fake.incoming.get(sid)
+                if sent:
+                    return self._json(200, sent[0])
+                if received is None:
+                    return self._json(404, {"code": 20404, "message": "not found", "status": 404})
+                when = format_datetime(received, usegmt=True)
+                self._json(200, {"sid": sid, "account_sid": ACCOUNT_SID, "direction": "inbound", "status": "received",
+                                 "date_created": when, "date_updated": when, "date_sent": when, "body": "",
+                                 "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}.json"})
+
             def do_GET(self):
                 url = urlparse(self.path)
                 fake.requests.append(("GET", url.path))
                 if not self._authorised():
                     return
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if "/Messages/" in url.path:
+                    return self._one(url.path.rsplit("/", 1)[-1].removesuffix(".json"))
                 with fake._lock:
                     found = [m for m in fake.messages if "To" not in query or m["to"] == query["To"]]
                 self._json(200, {"messages": found, "page": 0, "page_size": 50, "start": 0, "end": len(found),
@@ -133,6 +150,11 @@ class FakeTwilio:
             }
             self.messages.append(message)
         return message
+
+    def received(self, sid: str, when: datetime) -> None:
+        """Declare an incoming message Twilio holds (for the replay check)."""
+        with self._lock:
+            self.incoming[sid] = when
 
     def sent_to(self, to: str) -> list[str]:
         with self._lock:

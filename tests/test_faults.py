@@ -27,7 +27,8 @@ from bot.settings import ROOT
 from bot.sms_worker import Worker
 from bot.sms_transport import TwilioTransport
 from tests.e2e import free_port
-from tests.fake_twilio import Fault
+from tests import fake_twilio
+from tests.fake_twilio import Fault, FakeTwilio
 from tests.test_webchat_http import Chat
 from tests.test_sms_outbox import IN_THREE_DAYS, book, make_due, person, rows
 
@@ -40,6 +41,14 @@ class Prod:
     url: str  # nginx
     replicas: list[str]
     stores: dict[str, str]
+    twilio: FakeTwilio
+
+    def sms(self, params: dict[str, str], replica: int | None = None) -> requests.Response:
+        """An incoming SMS signed as Twilio signs it for our public URL (nginx), posted there or
+        straight to one replica."""
+        public = f"{self.url}/webhooks/twilio/webhook"
+        target = public if replica is None else f"{self.replicas[replica]}/webhooks/twilio/webhook"
+        return fake_twilio.post_webhook(target, params, signature=fake_twilio.sign(public, params))
 
     def say(self, sender: str, text: str, url: str | None = None) -> requests.Response:
         return requests.post(f"{url or self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
@@ -84,7 +93,9 @@ def prod():
     redis = subprocess.run([str(ROOT / "scripts/redis.sh"), "start"], env=stores, check=True,
                            capture_output=True, text=True).stdout.strip()
     ports = [free_port() for _ in range(6)]
-    env = {"PASS_VAR_DIR": str(home / "var"), "DATABASE_URL": pg, "TRACKER_DATABASE_URL": pg[:-len("/pass")] + "/pass_tracker",
+    twilio = FakeTwilio().start()
+    env = {"TWILIO_ACCOUNT_SID": fake_twilio.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": fake_twilio.AUTH_TOKEN,
+           "TWILIO_FROM": "+33700000000", "TWILIO_API_BASE_URL": twilio.url,"PASS_VAR_DIR": str(home / "var"), "DATABASE_URL": pg, "TRACKER_DATABASE_URL": pg[:-len("/pass")] + "/pass_tracker",
            "REDIS_URL": redis, "RASA_PORT": str(ports[0]), "ACTION_PORT": str(ports[1]),
            "RASA_REPLICA_PORTS": f"{ports[2]},{ports[3]}", "ACTION_REPLICA_PORTS": f"{ports[4]},{ports[5]}",
            "RASA_TOKEN": TOKEN, "RASA_TELEMETRY_ENABLED": "false"}
@@ -97,10 +108,12 @@ def prod():
             runner = launcher.Launcher(launcher.prod_services(cfg, model), launcher.prod_environment(cfg))
         runner.start()
         runner.wait_until_ready()
-        yield Prod(runner, cfg.rasa_url, [f"http://127.0.0.1:{port}" for port in cfg.rasa_replica_ports], stores)
+        yield Prod(runner, cfg.rasa_url, [f"http://127.0.0.1:{port}" for port in cfg.rasa_replica_ports], stores,
+                   twilio)
     finally:
         if runner is not None:
             runner.stop()
+        twilio.stop()
         subprocess.run([str(ROOT / "scripts/redis.sh"), "stop"], env=stores)
         subprocess.run([str(ROOT / "scripts/postgres.sh"), "stop"], env=stores)
         shutil.rmtree(home, ignore_errors=True)
@@ -162,6 +175,47 @@ def test_the_database_going_away_gets_a_polite_answer_and_the_conversation_goes_
         assert [m["text"] for m in reply.json()] == [gettext(outage.TRY_AGAIN_LATER, "fr")]
         time.sleep(1)
     assert any("problème de santé" in m.get("text", "") for m in reply.json())  # consent kept, form goes on
+
+
+def _sms_to(prod: Prod, number: str, before: int, timeout: float = 30) -> list[str]:
+    """What the fake Twilio got for `number` after the first `before`, once it stops growing."""
+    deadline, seen, quiet = time.monotonic() + timeout, before, time.monotonic()
+    while time.monotonic() < deadline:
+        count = len(prod.twilio.sent_to(number))
+        if count != seen:
+            seen, quiet = count, time.monotonic()
+        elif count > before and time.monotonic() - quiet > 1.5:
+            break
+        time.sleep(0.1)
+    return prod.twilio.sent_to(number)[before:]
+
+
+@pytest.mark.e2e
+def test_an_sms_during_a_database_outage_is_answered_when_twilio_retries_it(prod):
+    """The message is not marked as seen while nothing could be stored: Twilio gets a 503 (and
+    retries), the person one "try again later" in their language; the retry after the outage is
+    answered, and a retry of that one is not answered twice."""
+    number = "+33612000111"
+    params = {"MessageSid": "SMoutage0000000000000000000000001", "From": number, "To": "+33700000000",
+              "NumMedia": "0", "Body": "hello, I need to see a doctor please"}
+    prod.postgres("stop")
+    try:
+        assert prod.sms(params, replica=0).status_code == 503
+        assert _sms_to(prod, number, 0) == [gettext(outage.TRY_AGAIN_LATER, "en")]
+        assert prod.sms(params, replica=0).status_code == 503  # Twilio's retry during the outage
+        time.sleep(1)
+        assert len(prod.twilio.sent_to(number)) == 1  # told once
+    finally:
+        prod.postgres("start")
+    for _ in range(10):  # the first request after may meet a dead pooled connection
+        if prod.sms(params).status_code == 200:
+            break
+        time.sleep(1)
+    answered = _sms_to(prod, number, 1)
+    assert answered and gettext(outage.TRY_AGAIN_LATER, "en") not in answered  # the greeting
+    assert prod.sms(params).status_code == 200  # one more retry: acknowledged, not answered again
+    time.sleep(2)
+    assert len(prod.twilio.sent_to(number)) == 1 + len(answered)
 
 
 @pytest.mark.e2e

@@ -80,6 +80,19 @@ def test_the_same_message_posted_twice_gets_one_answer(bot):
     assert sum("1 Francais" in answer for answer in answers) == 1
 
 
+def test_a_captured_message_replayed_after_a_month_is_refused(bot):
+    """Twilio's requests carry no time; its record of the message does. Its id was purged from
+    our table after 30 days, so the date Twilio holds tells the replay apart."""
+    number, now = phone(), datetime.now(timezone.utc)
+    bot.twilio.received("SMcapturedlongago01", now - timedelta(days=40))
+    assert bot.post_sms(number, "bonjour", sid="SMcapturedlongago01").status_code == 200
+    time.sleep(2)
+    assert bot.twilio.sent_to(number) == []  # acknowledged, never answered
+    bot.twilio.received("SMjustnow0000000001", now - timedelta(minutes=1))
+    assert bot.post_sms(number, "bonjour", sid="SMjustnow0000000001").status_code == 200
+    assert bot.wait_for_sms(number, 0)  # today's message is answered
+
+
 def test_the_first_answer_lists_the_languages_as_numbers_and_1_picks_french(bot):
     number = phone()
     first = bot.sms(number, "bonjour")

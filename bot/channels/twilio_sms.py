@@ -4,10 +4,13 @@
 What the stock channel gets wrong and this one does (rasa-3.6-facts.md §1):
 - every request must carry a valid `X-Twilio-Signature` for the configured public URL
   (PASS_PUBLIC_URL, so a TLS proxy in front changes nothing), else 403 and the bot never sees it;
-- each `MessageSid` is processed once (a row in `inbound_message`), so Twilio's retries are
-  acknowledged and dropped;
-- Twilio gets an empty TwiML answer at once; the turn runs in the background, one at a time per
-  person, so their messages are answered in order;
+- each `MessageSid` is processed once: it is marked as seen (a row in `inbound_message`) only
+  once its turn and answers are stored, so Twilio's retry of a message already taken is
+  acknowledged and dropped, while a message that met an outage is taken again when retried;
+- Twilio gets an empty TwiML answer once the turn is stored (sending waits for nothing), one
+  turn at a time per person, so their messages are answered in order; a turn that cannot be
+  stored (a database away) gets HTTP 503, so that Twilio retries, and the person one "try again
+  later" SMS in their language when it is known;
 - an empty or photo-only message gets a polite answer instead of an HTTP 500;
 - the texts of a turn are joined into as few SMS as possible (bot.sms.join_turn), choices are
   numbered lines (the NLG renders for SMS), and sending goes through the outbox and a thread,
@@ -24,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
@@ -35,19 +39,21 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 
-from bot import opt_out, outbox, people, phones, settings
+from bot import opt_out, outage, outbox, people, phones, settings
 from bot.channels import incoming
 from bot.database import session_scope
 from bot.models import InboundMessage, Person
 from bot.rendering import SMS, render
 from bot.sms import join_turn
 from bot.sms_transport import transport_for
-from bot.sms_worker import Worker
+from bot.sms_worker import INBOUND_IDS_KEPT, Worker
 
 logger = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_TEXT_LENGTH = 2000
+TURN_WAIT_SECONDS = 10  # Twilio gives up on a webhook after 15 s
+REMEMBERED = 10_000  # sizes of the in-memory caches above
 
 
 def keyword(text: str) -> str | None:
@@ -71,6 +77,8 @@ class TwilioInput(InputChannel):
         self.validator = RequestValidator(self.cfg.twilio.auth_token)
         self.worker = Worker(self.cfg, transport_for(self.cfg))
         self.locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per person: lock, turns using it
+        self.languages: OrderedDict[str, str] = OrderedDict()  # sender → language, the latest few
+        self.told_later: dict[str, None] = {}  # MessageSids already told "try again later"
 
     # --- HTTP ------------------------------------------------------------------------------
 
@@ -90,10 +98,17 @@ class TwilioInput(InputChannel):
             sid, address = form.get("MessageSid") or form.get("SmsSid"), phones.parse(form.get("From"))
             if not sid or address is None:
                 return response.text("MessageSid and a valid From are required", status=400)
-            if not await asyncio.to_thread(self._first_time, sid):
-                return _twiml()  # a retry of a message already taken: acknowledged, not processed
             text = incoming.clean(form.get("Body") or "").strip()[:MAX_TEXT_LENGTH]
-            request.app.add_task(self._turn(request, on_new_message, address, text))
+            turn = asyncio.ensure_future(self._turn(request, on_new_message, sid, address, text))
+            # Twilio waits 15 s: a turn still running after TURN_WAIT_SECONDS goes on in the
+            # background (shielded) and Twilio gets its answer; it is marked as seen when it ends.
+            done, _ = await asyncio.wait({turn}, timeout=TURN_WAIT_SECONDS)
+            if not done:
+                turn.add_done_callback(lambda t: t.exception() is not None and request.app.add_task(
+                    asyncio.to_thread(self._try_again_later, sid, address, text)))
+            elif turn.exception() is not None:
+                await asyncio.to_thread(self._try_again_later, sid, address, text)
+                return response.text("temporarily unavailable, retry", status=503)
             return _twiml()
 
         @webhook.route("/status", methods=["POST"])
@@ -123,13 +138,41 @@ class TwilioInput(InputChannel):
         url = self.cfg.public_url + request.path + (f"?{request.query_string}" if request.query_string else "")
         return form if self.validator.validate(url, form, signature) else None
 
-    def _first_time(self, sid: str) -> bool:
+    def _seen(self, sid: str) -> bool:
+        with session_scope(self.cfg.database_url) as session:
+            return session.get(InboundMessage, sid) is not None
+
+    def _replayed(self, sid: str) -> bool:
+        """Twilio's requests carry no time: a captured one, replayed after its id was purged
+        from `inbound_message`, is told apart by the date Twilio holds for that message."""
+        received = self.worker.transport.received_at(sid)
+        return received is not None and outbox.utcnow() - received > INBOUND_IDS_KEPT
+
+    def _mark_seen(self, sid: str) -> None:
         try:
             with session_scope(self.cfg.database_url) as session:
                 session.add(InboundMessage(sid=sid))
         except IntegrityError:
-            return False
-        return True
+            pass  # another replica took the same retry meanwhile: it is seen either way
+
+    def _try_again_later(self, sid: str, address: phones.Address, text: str) -> None:
+        """One "try again later" SMS per message that met an outage, sent straight to Twilio
+        (the outbox is in the database that is away), in the person's language if known."""
+        if sid in self.told_later:
+            return  # Twilio's retries of it during the same outage
+        self.told_later[sid] = None
+        while len(self.told_later) > REMEMBERED:
+            self.told_later.pop(next(iter(self.told_later)))
+        sender = people.sms_sender_id(address, self.cfg.hash_key)
+        try:
+            body = outage.try_again_later(text, language=self.languages.get(sender))
+            now = outbox.utcnow()
+            result = self.worker.transport.send(address.twilio, body, now + timedelta(minutes=30), now)
+        except Exception as error:  # Twilio gets its 503 whatever happens here
+            logger.error("the try-again-later SMS failed: %s", type(error).__name__)
+            return
+        if result.outcome not in ("sent", "dry_run"):
+            logger.warning("the try-again-later SMS was not sent (%s)", result.error)
 
     def _record_status(self, sid: str, state: str, error: str | None) -> None:
         with session_scope(self.cfg.database_url) as session:
@@ -137,17 +180,28 @@ class TwilioInput(InputChannel):
 
     # --- one turn, in the background ---------------------------------------------------------
 
-    async def _turn(self, request: Request, on_new_message, address: phones.Address, text: str) -> None:
+    async def _turn(self, request: Request, on_new_message, sid: str, address: phones.Address, text: str) -> None:
+        """The whole turn of one message: answered, its answers stored in the outbox, then
+        marked as seen; the sending goes on in the background. Raises if anything could not be
+        stored (the message is then not seen, and Twilio's retry takes it again)."""
         sender = people.sms_sender_id(address, self.cfg.hash_key)
         lock, users = self.locks.get(sender, (asyncio.Lock(), 0))
         self.locks[sender] = (lock, users + 1)
         try:
             async with lock:  # this person's messages, one after the other, in order
-                await self._answer(request, on_new_message, sender, address, text)
+                if await asyncio.to_thread(self._seen, sid):
+                    return  # a retry of a message already taken: acknowledged, not processed
+                if await asyncio.to_thread(self._replayed, sid):
+                    logger.warning("a signed message older than %d days was refused", INBOUND_IDS_KEPT.days)
+                    return
+                queued = await self._answer(request, on_new_message, sender, address, text)
+                await asyncio.to_thread(self._mark_seen, sid)
+            request.app.add_task(self._deliver(queued))
         except Exception as error:
             # The type and where, not the message: an exception's text may quote what they wrote.
             frame = traceback.extract_tb(error.__traceback__)[-1]
             logger.error("an SMS turn failed: %s at %s:%s", type(error).__name__, frame.filename, frame.lineno)
+            raise
         finally:
             lock, users = self.locks[sender]
             if users == 1:
@@ -155,25 +209,24 @@ class TwilioInput(InputChannel):
             else:
                 self.locks[sender] = (lock, users - 1)
 
-    async def _answer(self, request: Request, on_new_message, sender: str, address: phones.Address, text: str) -> None:
+    async def _answer(self, request: Request, on_new_message, sender: str, address: phones.Address, text: str) -> list[int]:
+        """Answer one message; the outbox rows of the answer, to send."""
         key = people.person_key(sender, self.cfg.hash_key)
         word = keyword(text)
         person_id, language, stopped, changed = await asyncio.to_thread(self._contact, key, address, word)
+        self._remember_language(sender, language)
         if word == "stop":
             if changed:  # confirmed once
-                await self._send(person_id, [render("utter_opt_out", language, SMS).text], kind="opt_out")
-            return
+                return await self._queue(person_id, [render("utter_opt_out", language, SMS).text], kind="opt_out")
+            return []
         if word == "start" and changed:
-            await self._send(person_id, [render("sms_started", language, SMS).text])
-            return
+            return await self._queue(person_id, [render("sms_started", language, SMS).text])
         if stopped:
             # They asked for no SMS: nothing goes out until START, except the safety answer to
             # a message about an emergency, suicidal thoughts or violence (once per message).
-            await self._safety_while_stopped(request, on_new_message, sender, person_id, text)
-            return
+            return await self._safety_while_stopped(request, on_new_message, sender, person_id, text)
         if not text:  # a photo, a voice note, an empty message
-            await self._send(person_id, [render("sms_media_only", language, SMS).text])
-            return
+            return await self._queue(person_id, [render("sms_media_only", language, SMS).text])
         text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
         collector = CollectingOutputChannel()
         await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
@@ -184,21 +237,21 @@ class TwilioInput(InputChannel):
             # They have just erased their data (outbox included): the confirmation goes straight
             # out, stored nowhere, so nothing of them is written again.
             await asyncio.to_thread(self._send_unstored, address, texts)
-            return
+            return []
         # "No more SMS" said in words stops them during the turn: its confirmation still goes.
-        await self._send(person_id, texts, kind="opt_out" if after == "stopped" else "reply")
+        return await self._queue(person_id, texts, kind="opt_out" if after == "stopped" else "reply")
 
     async def _safety_while_stopped(self, request: Request, on_new_message, sender: str, person_id: int,
-                                    text: str) -> None:
+                                    text: str) -> list[int]:
         if not text or not incoming.safety_intent(await request.app.ctx.agent.parse_message(text)):
-            return
+            return []
         # Through Rasa, so the message is in the conversation the console shows; of its answer
         # only the safety text leaves (bot.channels.incoming.never_silent raises it to urgent).
         text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, {"render": SMS})
         await on_new_message(UserMessage(text, CollectingOutputChannel(), sender, input_channel=self.name(),
                                          metadata=metadata))
         said = await incoming.never_silent(request.app.ctx.agent, sender, [], SMS)
-        await self._send(person_id, [m["text"] for m in said[:1] if m.get("text")], kind="safety")
+        return await self._queue(person_id, [m["text"] for m in said[:1] if m.get("text")], kind="safety")
 
     def _contact(self, key: str, address: phones.Address, word: str | None) -> tuple[int, str, bool, bool]:
         """Record the number (encrypted) and a STOP/START; the person's id, language, whether
@@ -222,13 +275,27 @@ class TwilioInput(InputChannel):
             if result.outcome not in ("sent", "dry_run"):
                 logger.warning("the erasure confirmation was not sent (%s)", result.error)
 
-    async def _send(self, person_id: int, texts: list[str], kind: str = "reply") -> None:
+    async def _queue(self, person_id: int, texts: list[str], kind: str = "reply") -> list[int]:
         def enqueue() -> list[int]:
             with session_scope(self.cfg.database_url) as session:
                 return [outbox.enqueue_reply(session, person_id, body, kind).id for body in join_turn(texts)]
 
-        for row_id in await asyncio.to_thread(enqueue):
-            await asyncio.to_thread(self.worker.send_now, row_id)
+        return await asyncio.to_thread(enqueue)
+
+    async def _deliver(self, row_ids: list[int]) -> None:
+        """Send a turn's answers now; a row that fails here stays in the outbox for the worker."""
+        for row_id in row_ids:
+            try:
+                await asyncio.to_thread(self.worker.send_now, row_id)
+            except Exception as error:
+                logger.error("sending an answer failed (%s); the SMS worker will send it", type(error).__name__)
+
+    def _remember_language(self, sender: str, language: str) -> None:
+        """Kept in memory only, for the "try again later" of an outage (the database is away then)."""
+        self.languages[sender] = language
+        self.languages.move_to_end(sender)
+        while len(self.languages) > REMEMBERED:
+            self.languages.popitem(last=False)
 
 
 def _twiml() -> HTTPResponse:
