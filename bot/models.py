@@ -35,6 +35,9 @@ class UTCDateTime(TypeDecorator):
 
 class Person(Base):
     __tablename__ = "person"
+    # An erased person's id is never given again (the audit log outlives erasure): PostgreSQL's
+    # sequences never reuse one, SQLite does without AUTOINCREMENT (migration 0007o).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id = Column(Integer, primary_key=True)
     key = Column(String(64), nullable=False, unique=True)  # HMAC-SHA256 of the channel id

@@ -78,3 +78,34 @@ def test_migrations_go_down_and_up_again(db_url):
     command.upgrade(config, "head")
     with session_scope(db_url) as session:
         assert session.execute(select(Person)).first() is None
+
+
+def test_an_erased_persons_id_is_never_given_to_the_next_newcomer(db_url):
+    """The audit log outlives erasure: if the next person got the erased one's id, the log would
+    say a social worker read the newcomer's sheet."""
+    from bot import privacy
+
+    with session_scope(db_url) as session:
+        people.set_language(session, "first", "fr")
+        newest = people.set_language(session, "erased", "en") or people.find(session, "erased")
+        erased_id = newest.id
+    with session_scope(db_url) as session:
+        assert privacy.erase_people(session, [erased_id]) == 1
+    with session_scope(db_url) as session:
+        people.set_language(session, "newcomer", "ar")
+        assert people.find(session, "newcomer").id > erased_id
+
+
+def test_ids_erased_before_the_migration_are_not_reused_either(db_url):
+    """A database migrated from before 0007o: the erased person's id is only in the audit log."""
+    from sqlalchemy import text
+
+    config = alembic_config(db_url)
+    command.downgrade(config, "0006s")
+    with database.engine(db_url).begin() as connection:
+        connection.execute(text("INSERT INTO audit_log (at, user_name, action, person_id) "
+                                "VALUES ('2026-01-01 00:00:00', 'AS Dupont', 'view_sheet', 7)"))
+    command.upgrade(config, "head")
+    with session_scope(db_url) as session:
+        people.set_language(session, "after-migration", "fr")
+        assert people.find(session, "after-migration").id == 8

@@ -8,9 +8,14 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_name(name, type_, _parent) -> bool:
+    """SQLite's own table of AUTOINCREMENT counters (bot/models.py Person) is not ours to diff."""
+    return not (type_ == "table" and name == "sqlite_sequence")
+
+
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -19,7 +24,8 @@ def run_migrations_online() -> None:
     engine = create_engine(config.get_main_option("sqlalchemy.url"), future=True)
     with engine.connect() as connection:
         # render_as_batch: SQLite cannot ALTER most things, batch mode rebuilds the table.
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
