@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import statistics
 import time
 import uuid
@@ -49,7 +50,10 @@ async def _drive(url: str, messages: list[str], concurrency: int, seconds: float
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=concurrency)
     started = time.perf_counter()
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+    # The REST channel of our production profile needs its token (the stock bot ignores it).
+    token = os.environ.get("PASS_REST_TOKEN")
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector, headers=headers) as session:
         await asyncio.gather(*(conversation_loop(session) for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     return {

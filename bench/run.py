@@ -51,6 +51,8 @@ RIGHTS_ANSWERS = {"urgent": "2", "nationality_group": "3", "residence_status": "
                   "months_in_france": "8", "prior_ame_end": "1", "household_size": "1", "annual_resources": "0",
                   "has_stable_address": "1", "has_domiciliation": "1", "hosted_by_third_party": "2",
                   "has_photo_id": "1", "unaccompanied_minor": "2"}
+# The REST channel is off in the production profile without a token: the bench drives it with one.
+os.environ.setdefault("PASS_REST_TOKEN", "bench-rest-token")
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "LOG_LEVEL": "WARNING"}
 
 
@@ -115,7 +117,8 @@ def sms_path(base: str, language: str) -> tuple[str, list[tuple[str, list[str]]]
     turns: list[tuple[str, list[str]]] = []
 
     def say(text: str) -> list[str]:
-        reply = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"render": "sms"}}, timeout=60)
+        reply = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"render": "sms"}},
+                              headers={"Authorization": f"Bearer {os.environ['PASS_REST_TOKEN']}"}, timeout=60)
         reply.raise_for_status()
         texts = [m.get("text", "") for m in reply.json() if m.get("text")]
         turns.append((text, texts))

@@ -36,17 +36,17 @@ class Service:
     wave: int = 0  # started once every service of the waves before it is ready
 
 
-# The token goes as "--auth-token=<token>": a random token may start with "-", which Rasa's
-# argument parser would take for an option and refuse to start.
+# The Rasa and action servers start through bot/serve.py, which reads the API token and the
+# action token from the environment or var/ (never a command line, where `ps` shows them).
 
 
 def services(cfg: Settings, model: Path) -> list[Service]:
     python = sys.executable
     return [
-        Service("actions", [python, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(cfg.action_port)],
+        Service("actions", [python, "-m", "bot.serve", "actions", "--port", str(cfg.action_port)],
                 f"http://127.0.0.1:{cfg.action_port}/health", f"action server  http://127.0.0.1:{cfg.action_port}"),
-        Service("rasa", [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
-                         "--port", str(cfg.rasa_port), "--enable-api", f"--auth-token={cfg.rasa_token}",
+        Service("rasa", [python, "-m", "bot.serve", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
+                         "--port", str(cfg.rasa_port), "--enable-api",
                          "--endpoints", str(ROOT / "endpoints.yml"), "--credentials", str(ROOT / "credentials.yml")],
                 f"{cfg.rasa_url}/", f"web chat        {cfg.rasa_url}/webhooks/webchat/\n"
                 f"  REST chat       {cfg.rasa_url}/webhooks/rest/webhook\n"
@@ -67,13 +67,13 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
     config = proxy.write_config(cfg.var_dir / "nginx", {cfg.rasa_port: cfg.rasa_replica_ports,
                                                         cfg.action_port: cfg.action_replica_ports})
     found: list[Service] = [
-        Service(f"actions-{n}", [python, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)],
+        Service(f"actions-{n}", [python, "-m", "bot.serve", "actions", "--port", str(port)],
                 f"http://127.0.0.1:{port}/health", f"action server   http://127.0.0.1:{port}")
         for n, port in enumerate(cfg.action_replica_ports, 1)]
     # The first replica creates the tracker tables alone; the others start once it is ready.
     found += [
-        Service(f"rasa-{n}", [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1",
-                              "--port", str(port), "--enable-api", f"--auth-token={cfg.rasa_token}",
+        Service(f"rasa-{n}", [python, "-m", "bot.serve", "rasa", "run", "--model", str(model),
+                              "--interface", "127.0.0.1", "--port", str(port), "--enable-api",
                               "--endpoints", str(ROOT / "endpoints.prod.yml"), "--credentials", str(ROOT / "credentials.yml")],
                 f"http://127.0.0.1:{port}/", f"Rasa replica    http://127.0.0.1:{port}", wave=min(n - 1, 1))
         for n, port in enumerate(cfg.rasa_replica_ports, 1)]
@@ -98,7 +98,7 @@ def prod_environment(cfg: Settings) -> dict[str, str]:
         raise RuntimeError(f"the prod profile needs {', '.join(missing)} (make run-prod sets them)")
     redis = urlsplit(cfg.redis_url)
     env = child_environment(cfg)
-    env.update(TRACKER_DATABASE_URL=cfg.tracker_database_url, REDIS_HOST=redis.hostname or "127.0.0.1",
+    env.update(PASS_PROFILE="prod", TRACKER_DATABASE_URL=cfg.tracker_database_url, REDIS_HOST=redis.hostname or "127.0.0.1",
                REDIS_PORT=str(redis.port or 6379), REDIS_DB=(redis.path.strip("/") or "0"))
     return env
 
@@ -111,6 +111,7 @@ def child_environment(cfg: Settings) -> dict[str, str]:
         DATABASE_URL=cfg.database_url,
         PASS_VAR_DIR=str(cfg.var_dir),
         PASS_HASH_KEY=cfg.hash_key,
+        PASS_ACTION_TOKEN=cfg.action_token,  # endpoints*.yml: Rasa sends it to the action server
         SANIC_HOST="127.0.0.1",  # the action server listens on localhost only
         RASA_TELEMETRY_ENABLED="false",
         LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),  # Rasa logs message texts at DEBUG only
@@ -197,7 +198,9 @@ def _raise_interrupt(signum, _frame) -> None:
 
 
 def main(profile: str = "dev") -> int:
+    os.umask(0o077)  # every file the processes create (databases, logs, nginx's) is 0600
     cfg = settings.load()
+    settings.close_var_dir(cfg.var_dir)
     try:
         env = prod_environment(cfg) if profile == "prod" else child_environment(cfg)
     except RuntimeError as error:

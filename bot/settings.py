@@ -20,9 +20,23 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def _var_dir() -> Path:
+    """var/ holds keys, databases and logs: closed to other local users (0700)."""
     path = Path(os.environ.get("PASS_VAR_DIR", ROOT / "var"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def close_var_dir(var_dir: Path) -> None:
+    """var/ 0700 and every file in it 0600, also for a checkout made before they were (files
+    created from now on are, by the launcher's umask 077). Only what this user owns."""
+    uid = os.getuid()
+    for path in [var_dir, *var_dir.rglob("*")]:
+        try:
+            if path.is_symlink() or path.stat().st_uid != uid:
+                continue
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except OSError:
+            continue  # gone meanwhile (a SQLite journal)
 
 
 def _secret(env_name: str, file_name: str) -> str:
@@ -45,6 +59,7 @@ class Settings:
     tracker_db: str
     hash_key: str
     rasa_token: str
+    action_token: str  # Rasa → action server (bot/serve.py): other local processes run no action
     rasa_port: int
     action_port: int
     data_key: str  # encrypts phone numbers at rest (bot/crypto.py)
@@ -61,6 +76,10 @@ class Settings:
     redis_url: str | None
     rasa_replica_ports: tuple[int, ...]
     action_replica_ports: tuple[int, ...]
+    # The REST channel (tests, the persona runner, integrations): open in the development
+    # profile, off in production unless PASS_REST_TOKEN is set, then only with that token.
+    rest_token: str | None = None
+    profile: str = "dev"  # "prod" under `python -m bot run --profile prod`
     console_port: int = 5080  # the social workers' console (bot/console), on 127.0.0.1
     retention_days: int = 365  # conversations and personal data erased after this much silence
 
@@ -110,6 +129,9 @@ def load() -> Settings:
         tracker_db=os.environ.get("TRACKER_DB", str(var_dir / "tracker.db")),
         hash_key=_secret("PASS_HASH_KEY", "hash.key"),
         rasa_token=_secret("RASA_TOKEN", "rasa.token"),
+        action_token=_secret("PASS_ACTION_TOKEN", "action.token"),
+        rest_token=os.environ.get("PASS_REST_TOKEN", "").strip() or None,
+        profile=os.environ.get("PASS_PROFILE", "dev"),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         data_key=_secret("PASS_DATA_KEY", "data.key"),

@@ -110,7 +110,7 @@ def test_refusing_consent_keeps_no_answer(bot):
 
 
 def test_sms_rendering_numbers_the_choices(bot):
-    messages = bot.say("sms-preview", "bonjour", render="sms")
+    messages = bot.say("preview-sms", "bonjour", render="sms")
     assert "\n1 Francais\n2 English\n3 العربية\n4 Romana" in messages[-1]["text"]
     assert "PASS" not in " ".join(m["text"] for m in messages)
 

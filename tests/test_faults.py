@@ -33,6 +33,7 @@ from tests.test_webchat_http import Chat
 from tests.test_sms_outbox import IN_THREE_DAYS, book, make_due, person, rows
 
 TOKEN = "faults-token"
+REST_TOKEN = "faults-rest-token"  # the REST channel is off in production without one
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Prod:
 
     def say(self, sender: str, text: str, url: str | None = None) -> requests.Response:
         return requests.post(f"{url or self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                             timeout=60)
+                             headers={"Authorization": f"Bearer {REST_TOKEN}"}, timeout=60)
 
     def texts(self, sender: str, text: str, url: str | None = None) -> list[str]:
         reply = self.say(sender, text, url)
@@ -98,7 +99,7 @@ def prod():
            "TWILIO_FROM": "+33700000000", "TWILIO_API_BASE_URL": twilio.url,"PASS_VAR_DIR": str(home / "var"), "DATABASE_URL": pg, "TRACKER_DATABASE_URL": pg[:-len("/pass")] + "/pass_tracker",
            "REDIS_URL": redis, "RASA_PORT": str(ports[0]), "ACTION_PORT": str(ports[1]),
            "RASA_REPLICA_PORTS": f"{ports[2]},{ports[3]}", "ACTION_REPLICA_PORTS": f"{ports[4]},{ports[5]}",
-           "RASA_TOKEN": TOKEN, "RASA_TELEMETRY_ENABLED": "false"}
+           "RASA_TOKEN": TOKEN, "PASS_REST_TOKEN": REST_TOKEN, "RASA_TELEMETRY_ENABLED": "false"}
     runner = None
     try:
         with mock.patch.dict(os.environ, env):

@@ -5,6 +5,11 @@ second choice of the last menu, so it means exactly what the button means; the l
 message is detected (both in bot.channels.incoming); malformed requests get a 400 instead of an
 exception; message text never reaches the logs; when the assistant cannot answer (a database is
 away) the person reads a polite "try again later" (503) instead of nothing.
+
+Who may use it: in the development profile anyone on the machine (tests, `make personas`); in
+production it is off (403) unless PASS_REST_TOKEN is set, then only with that token
+(`Authorization: Bearer <token>`). It never writes into a web-chat or SMS conversation (ids
+starting with `web-` or `sms-`): those belong to their own channels, whose ids are not secrets.
 """
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import outage
+import hmac
+
+from bot import outage, settings
 from bot.channels import incoming
 from bot.rendering import channel_kind
 
@@ -24,12 +31,24 @@ logger = logging.getLogger(__name__)
 
 MAX_SENDER_LENGTH = 128
 MAX_TEXT_LENGTH = 2000
+OTHER_CHANNELS = ("web-", "sms-")  # conversation id prefixes of the web chat and the SMS gateway
 
 
 class RestInput(InputChannel):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def __init__(self) -> None:
+        cfg = settings.load()
+        self.token = cfg.rest_token
+        self.open_to_all = cfg.profile != "prod" and not cfg.rest_token
+
+    def allowed(self, request: Request) -> bool:
+        if self.open_to_all:
+            return True
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return bool(self.token) and hmac.compare_digest(given.encode(), self.token.encode())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("pass_rest_webhook", __name__)
@@ -41,6 +60,8 @@ class RestInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.allowed(request):
+                return response.json({"error": "the REST channel needs its token here"}, status=403)
             try:
                 body = request.json
             except Exception:  # sanic raises InvalidUsage on a body that is not JSON
@@ -51,6 +72,8 @@ class RestInput(InputChannel):
             if (not isinstance(sender, str) or not sender or len(sender) > MAX_SENDER_LENGTH
                     or incoming.clean(sender) != sender):
                 return response.json({"error": "'sender' must be a non-empty string"}, status=400)
+            if sender.startswith(OTHER_CHANNELS):
+                return response.json({"error": "'sender' names a web-chat or SMS conversation"}, status=400)
             if not isinstance(text, str):
                 return response.json({"error": "'message' must be a string"}, status=400)
             if metadata is not None and not isinstance(metadata, dict):

@@ -1,0 +1,90 @@
+"""What another user of the same machine can see or reach: no secret on a command line, var/
+closed, the action server only for Rasa, the REST channel never writing into another channel's
+conversation and off in production without its token (issue 19, point 5)."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+from bot.channels.rest import RestInput
+from bot.serve import ACTION_TOKEN_HEADER
+
+SECRET_FILES = ("rasa.token", "action.token", "hash.key", "data.key", "webchat.key", "twilio-dev.token")
+
+
+def _command_lines(var_dir: Path) -> list[str]:
+    """The command lines of this assistant's processes (those started with its var/; other
+    checkouts may run on the machine), as `ps` shows them to any local user."""
+    found, ours = [], f"PASS_VAR_DIR={var_dir}".encode()
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            if ours in (process / "environ").read_bytes().split(b"\0"):
+                found.append((process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue  # a process that ended meanwhile, or not ours to read
+    return found
+
+
+@pytest.mark.e2e
+def test_no_secret_is_on_any_command_line(bot):
+    secrets = [bot.token] + [(bot.var_dir / name).read_text().strip() for name in SECRET_FILES
+                             if (bot.var_dir / name).exists()]
+    lines = _command_lines(bot.var_dir)
+    assert any("bot.serve rasa" in line for line in lines) and any("bot.serve actions" in line for line in lines)
+    leaked = [line[:80] for line in lines for secret in secrets if secret and secret in line]
+    assert leaked == []
+
+
+@pytest.mark.e2e
+def test_var_and_everything_in_it_is_closed_to_other_users(bot):
+    assert stat.S_IMODE(bot.var_dir.stat().st_mode) == 0o700
+    files = [path for path in bot.var_dir.rglob("*") if path.is_file()]
+    assert {"pass.db", "tracker.db", "hash.key", "data.key", "action.token"} <= {p.name for p in files}
+    opened = {str(p.relative_to(bot.var_dir)): oct(stat.S_IMODE(p.stat().st_mode)) for p in files
+              if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)}
+    assert opened == {}
+
+
+@pytest.mark.e2e
+def test_the_action_server_runs_actions_only_for_rasa(bot):
+    url = f"http://127.0.0.1:{bot.action_port}"
+    assert requests.get(f"{url}/health", timeout=5).status_code == 200
+    call = {"next_action": "action_session_start", "sender_id": "intruder", "tracker": {"sender_id": "intruder"},
+            "domain": {}, "version": "3.6.2"}
+    assert requests.post(f"{url}/webhook", json=call, timeout=5).status_code == 401
+    wrong = requests.post(f"{url}/webhook", json=call, headers={ACTION_TOKEN_HEADER: "guess"}, timeout=5)
+    assert wrong.status_code == 401
+    # ...and Rasa itself, holding the token, still runs them: a conversation goes on.
+    assert bot.texts("exposure-check", "bonjour")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sender", ["web-0123456789abcdef", "sms-0123456789abcdef"])
+def test_the_rest_channel_never_writes_into_a_web_chat_or_sms_conversation(bot, sender):
+    reply = requests.post(f"{bot.url}/webhooks/rest/webhook", json={"sender": sender, "message": "STOP"}, timeout=10)
+    assert reply.status_code == 400
+
+
+def _request(authorization: str | None = None):
+    return SimpleNamespace(headers={"Authorization": authorization} if authorization else {})
+
+
+def test_in_production_the_rest_channel_is_off_without_its_token(monkeypatch):
+    monkeypatch.setenv("PASS_PROFILE", "prod")
+    monkeypatch.delenv("PASS_REST_TOKEN", raising=False)
+    assert not RestInput().allowed(_request()) and not RestInput().allowed(_request("Bearer anything"))
+    monkeypatch.setenv("PASS_REST_TOKEN", "the-integration-token")
+    channel = RestInput()
+    assert channel.allowed(_request("Bearer the-integration-token"))
+    assert not channel.allowed(_request("Bearer another")) and not channel.allowed(_request())
+
+
+def test_in_development_the_rest_channel_is_open_on_the_machine(monkeypatch):
+    monkeypatch.delenv("PASS_PROFILE", raising=False)
+    monkeypatch.delenv("PASS_REST_TOKEN", raising=False)
+    assert RestInput().allowed(_request())
