@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="erase: everything about a phone number; export: it as JSON (right of access); "
                               "retention: erase whoever has been silent longer than PASS_RETENTION_DAYS (once)")
     privacy.add_argument("phone", nargs="?", help="erase / export: the phone number, e.g. +33612345678")
+    saved = commands.add_parser("backup", help="a backup of both databases in var/backups/<time>/ (keys not included)")
+    saved.add_argument("--to", type=Path, help="the folder to create instead")
+    restoring = commands.add_parser("restore", help="put both databases back from a backup folder (assistant stopped)")
+    restoring.add_argument("folder", type=Path)
     db = commands.add_parser("db", help="app database")
     db.add_argument("action", choices=["upgrade"], help="create or migrate the schema")
     args = parser.parse_args(argv)
@@ -86,10 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "kit":
         return _kit(args)
     if args.command == "console":
+        from bot import metrics
         from bot.console import app as console  # Sanic: only when asked
+
+        metrics.serve_safely()
 
         cfg = settings.load()
         console.serve(cfg, cfg.console_port)
+        return 0
+    if args.command in ("backup", "restore"):
+        from bot import backup
+
+        cfg = settings.load()
+        if args.command == "backup":
+            print(backup.backup(cfg, args.to))
+        else:
+            print("restored: " + ", ".join(backup.restore(cfg, args.folder)))
         return 0
     if args.command == "users":
         return _create_user(args)

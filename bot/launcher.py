@@ -4,8 +4,11 @@ Add a process (console, reminder worker...) by adding one Service line in `servi
 `python -m bot run --profile prod` starts the production profile instead (`prod_services()`):
 two Rasa replicas and two action servers behind nginx, two SMS workers, PostgreSQL and Redis
 given by DATABASE_URL, TRACKER_DATABASE_URL and REDIS_URL (`make run-prod` starts them).
-Ctrl-C (or SIGTERM) stops every process started; if one process dies, the others are stopped
-too, so a half-running assistant never goes unnoticed.
+Ctrl-C (or SIGTERM) stops every process started. A process that dies, or fails its health
+check (its ready URL, or the heartbeat file of an SMS worker) for HEALTH_FAILURES checks in a
+row, is restarted with a growing delay (1 s, 2 s, 4 s… up to a minute, back to 1 s once it has
+run a minute) while the others go on: with two replicas, the other one answers meanwhile.
+Every change is printed, as a state table that `make run-prod` shows.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from urllib.parse import urlsplit
@@ -25,6 +28,10 @@ from bot.settings import ROOT, Settings
 
 STOP_GRACE_SECONDS = 10
 READY_TIMEOUT_SECONDS = 180
+HEALTH_EVERY_SECONDS = 5
+HEALTH_FAILURES = 3  # checks failed in a row before a living process is restarted
+HEARTBEAT_STALE_SECONDS = 60  # an SMS worker touches its heartbeat every round (2 s)
+BACKOFF_FIRST, BACKOFF_MAX, STEADY_SECONDS = 1.0, 60.0, 60.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,20 @@ class Service:
     ready_url: str | None  # answers 200 once the process serves requests (None: ready once started)
     shown: str  # what to print once ready
     wave: int = 0  # started once every service of the waves before it is ready
+    heartbeat: Path | None = None  # a file the process touches while healthy (no ready URL)
+    metrics_port: int | None = None  # its Prometheus figures (bot/metrics.py), set by with_metrics()
+
+
+@dataclass
+class Supervised:
+    """What the launcher knows of one service's process."""
+    process: subprocess.Popen
+    started_at: float
+    restarts: int = 0
+    delay: float = BACKOFF_FIRST  # before the next restart
+    failed_checks: int = 0
+    ready: bool = False  # has passed a health check since it started
+    down_since: float | None = None  # dead, waiting for its restart
 
 
 # The Rasa and action servers start through bot/serve.py, which reads the API token and the
@@ -54,7 +75,8 @@ def services(cfg: Settings, model: Path) -> list[Service]:
                 f"  HTTP API        {cfg.rasa_url}/ (token in {cfg.var_dir / 'rasa.token'} or $RASA_TOKEN)"),
         Service("sms", [python, "-m", "bot", "sms", "worker"], None,
                 "SMS worker      " + ("sending through Twilio" if cfg.twilio.live else
-                                      "dry run, no Twilio account: read the texts with `python -m bot sms outbox`")),
+                                      "dry run, no Twilio account: read the texts with `python -m bot sms outbox`"),
+                heartbeat=cfg.var_dir / "sms.heartbeat"),
         Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
                 f"staff console   http://127.0.0.1:{cfg.console_port}/ (first account: python -m bot users create --role coordinator NAME)"),
     ]
@@ -85,9 +107,23 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
                          f"  SMS webhook     {cfg.public_url}/webhooks/twilio/webhook\n"
                          f"  HTTP API        {cfg.rasa_url}/ (token in {cfg.var_dir / 'rasa.token'} or $RASA_TOKEN)", wave=2))
     found += [Service(f"sms-{n}", [python, "-m", "bot", "sms", "worker"], None,
-                      f"SMS worker {n}    " + ("sending through Twilio" if cfg.twilio.live else "dry run"), wave=2)
+                      f"SMS worker {n}    " + ("sending through Twilio" if cfg.twilio.live else "dry run"), wave=2,
+                      heartbeat=cfg.var_dir / f"sms-{n}.heartbeat")
               for n in (1, 2)]
     return found
+
+
+def with_metrics(found: list[Service], first_port: int | None) -> list[Service]:
+    """Each service's metrics port, in order from `first_port` (PASS_METRICS_FIRST_PORT, default
+    9400; 0 or empty: no metrics). nginx has none of ours."""
+    if not first_port:
+        return found
+    ports = iter(range(first_port, first_port + len(found)))
+    return [service if service.name == "proxy" else replace(service, metrics_port=next(ports)) for service in found]
+
+
+def metrics_first_port() -> int | None:
+    return int(os.environ.get("PASS_METRICS_FIRST_PORT", "9400") or 0) or None
 
 
 def prod_environment(cfg: Settings) -> dict[str, str]:
@@ -131,7 +167,20 @@ class Launcher:
     def __init__(self, to_start: list[Service], env: dict[str, str]) -> None:
         self.to_start = to_start
         self.env = env
-        self.running: dict[str, subprocess.Popen] = {}
+        self.supervised: dict[str, Supervised] = {}
+
+    @property
+    def running(self) -> dict[str, subprocess.Popen]:
+        return {name: s.process for name, s in self.supervised.items()}
+
+    def _spawn(self, service: Service) -> subprocess.Popen:
+        env = dict(self.env)
+        if service.heartbeat:
+            env["PASS_HEARTBEAT_FILE"] = str(service.heartbeat)
+        if service.metrics_port:
+            env["PASS_METRICS_PORT"] = str(service.metrics_port)
+        # A session of its own, so stopping reaches the whole process tree.
+        return subprocess.Popen(service.argv, cwd=ROOT, env=env, start_new_session=True)
 
     def start(self) -> None:
         """Start every service, wave by wave (all but the last wave are ready on return)."""
@@ -139,24 +188,26 @@ class Launcher:
         for wave in waves:
             for service in self.to_start:
                 if service.wave == wave:
-                    # A session of its own, so stopping reaches the whole process tree.
-                    self.running[service.name] = subprocess.Popen(service.argv, cwd=ROOT, env=self.env,
-                                                                  start_new_session=True)
+                    self.supervised[service.name] = Supervised(self._spawn(service), time.monotonic())
             if wave != waves[-1]:
                 self.wait_until_ready([s for s in self.to_start if s.wave == wave])
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Stop one service's process tree (fault tests: a replica that crashes)."""
-        process = self.running[name]
+        process = self.supervised[name].process
         if process.poll() is None:
             os.killpg(process.pid, sig)
         process.wait()
 
     def restart(self, name: str) -> None:
         """Start one stopped service again and wait until it is ready."""
-        service = next(s for s in self.to_start if s.name == name)
-        self.running[name] = subprocess.Popen(service.argv, cwd=ROOT, env=self.env, start_new_session=True)
+        service = self._service(name)
+        self.supervised[name] = Supervised(self._spawn(service), time.monotonic(),
+                                           restarts=self.supervised[name].restarts + 1)
         self.wait_until_ready([service])
+
+    def _service(self, name: str) -> Service:
+        return next(s for s in self.to_start if s.name == name)
 
     def wait_until_ready(self, services: list[Service] | None = None) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
@@ -171,14 +222,78 @@ class Launcher:
                 time.sleep(0.5)
 
     def _check_alive(self, names: list[str] | None = None) -> None:
-        for name, process in self.running.items():
+        """While starting, a process that exits is an error: the assistant does not start."""
+        for name, supervised in self.supervised.items():
+            process = supervised.process
             if (names is None or name in names) and process.poll() is not None:
                 raise RuntimeError(f"{name} exited with code {process.returncode}")
 
+    def healthy(self, service: Service) -> bool:
+        if service.ready_url:
+            return _ready(service.ready_url)
+        if service.heartbeat:
+            try:
+                return time.time() - service.heartbeat.stat().st_mtime < HEARTBEAT_STALE_SECONDS
+            except OSError:
+                return False
+        return True
+
+    def states(self) -> dict[str, str]:
+        """Each service's state, as printed: up (pid), restarting, or down with its exit code."""
+        found = {}
+        for name, supervised in self.supervised.items():
+            code = supervised.process.poll()
+            found[name] = (f"up (pid {supervised.process.pid}, {supervised.restarts} restarts)" if code is None
+                           else f"down (exit {code}), restart in {supervised.delay:.0f} s")
+        return found
+
+    def print_states(self) -> None:
+        print("  " + "\n  ".join(f"{name:<10} {state}" for name, state in self.states().items()), flush=True)
+
+    def supervise_once(self, now: float, check_health: bool) -> list[str]:
+        """One round: restart what died (after its delay) or stayed unhealthy. The names restarted."""
+        restarted = []
+        for service in self.to_start:
+            supervised = self.supervised[service.name]
+            process = supervised.process
+            if process.poll() is None:
+                if now - supervised.started_at > STEADY_SECONDS:
+                    supervised.delay = BACKOFF_FIRST  # it ran long enough: the next failure starts over
+                if check_health:
+                    if self.healthy(service):
+                        supervised.failed_checks, supervised.ready = 0, True
+                    elif supervised.ready or now - supervised.started_at > READY_TIMEOUT_SECONDS:
+                        # Counted once it has been ready (a Rasa server loads its model for a
+                        # minute first), or when it never gets ready.
+                        supervised.failed_checks += 1
+                if supervised.failed_checks < HEALTH_FAILURES:
+                    continue
+                print(f"{service.name} failed {HEALTH_FAILURES} health checks: restarting it", flush=True)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                supervised.down_since = now - supervised.delay  # restart at once
+            if supervised.down_since is None:
+                supervised.down_since = now
+                print(f"{service.name} exited with code {process.returncode}: restarting in "
+                      f"{supervised.delay:.0f} s", flush=True)
+            if now - supervised.down_since < supervised.delay:
+                continue
+            self.supervised[service.name] = Supervised(self._spawn(service), now, restarts=supervised.restarts + 1,
+                                                       delay=min(supervised.delay * 2, BACKOFF_MAX))
+            restarted.append(service.name)
+        if restarted:
+            self.print_states()
+        return restarted
+
     def watch(self) -> None:
+        last_check = time.monotonic()
         while True:
-            self._check_alive()
-            time.sleep(1)
+            now = time.monotonic()
+            check = now - last_check >= HEALTH_EVERY_SECONDS
+            if check:
+                last_check = now
+            self.supervise_once(now, check)
+            time.sleep(0.5)
 
     def stop(self) -> None:
         for process in self.running.values():
@@ -208,7 +323,8 @@ def main(profile: str = "dev") -> int:
         return 1
     model = training.ensure_model()
     database.upgrade(cfg.database_url)
-    launcher = Launcher((prod_services if profile == "prod" else services)(cfg, model), env)
+    launcher = Launcher(with_metrics((prod_services if profile == "prod" else services)(cfg, model),
+                                     metrics_first_port()), env)
     # Explicit handlers: a launcher started in the background inherits an ignored SIGINT.
     signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -218,6 +334,11 @@ def main(profile: str = "dev") -> int:
         print("\nThe PASS assistant is running:")
         for service in launcher.to_start:
             print(f"  {service.shown}")
+        metrics = [f"{s.name} :{s.metrics_port}" for s in launcher.to_start if s.metrics_port]
+        if metrics:
+            print(f"  metrics         http://127.0.0.1:<port>/metrics ({', '.join(metrics)})")
+        print("Processes (each restarted if it dies or fails its health check):")
+        launcher.print_states()
         print(f"  app database    {_without_password(cfg.database_url)}", flush=True)
         if profile == "prod":
             print(f"  tracker store   {_without_password(cfg.tracker_database_url)}\n  lock store      {cfg.redis_url}")

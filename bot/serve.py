@@ -32,7 +32,10 @@ def rasa_argv(argv: list[str], token: str) -> list[str]:
 def rasa(argv: list[str]) -> None:
     from bot import settings
 
+    from bot import metrics
+
     warnings.filterwarnings("ignore", message=QUOTING_WARNINGS)
+    metrics.serve_safely()
     sys.argv = rasa_argv(argv, settings.load().rasa_token)
     from rasa.__main__ import main
 
@@ -72,6 +75,9 @@ def actions(argv: list[str]) -> None:
     utils.configure_colored_logging(logging.getLevelName(logging.INFO))
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), None, logging.INFO, None)
     utils.update_sanic_log_level()
+    from bot import metrics
+
+    metrics.serve_safely()
     action_app(settings.load().action_token).run("127.0.0.1", port, workers=1, access_log=False)
 
 

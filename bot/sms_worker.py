@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import time
+from pathlib import Path
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -154,7 +155,10 @@ class Worker:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         logger.info("SMS worker %s started (%s)", self.name, type(self.transport).__name__)
+        heartbeat = os.environ.get("PASS_HEARTBEAT_FILE")
         while not stopping:
+            if heartbeat:  # the launcher's health check: a worker stuck somewhere stops touching it
+                Path(heartbeat).touch()
             try:
                 self.retention_if_due()
                 handled = self.run_once()
@@ -170,5 +174,8 @@ def main() -> int:
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     cfg = settings.load()
+    from bot import metrics
+
+    metrics.serve_safely(cfg.database_url)
     Worker(cfg, transport_for(cfg)).run_forever()
     return 0

@@ -1,6 +1,7 @@
 """Helpers for end-to-end tests: the real assistant, started by the real launcher."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -28,6 +29,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_range(count: int, avoid: tuple[int, ...] = ()) -> int:
+    """The first of `count` consecutive ports free now and not in `avoid` (ports chosen already)."""
+    import random
+
+    while True:
+        first = random.randrange(20000, 60000 - count)
+        if any(port in avoid for port in range(first, first + count)):
+            continue
+        try:
+            with contextlib.ExitStack() as stack:
+                for port in range(first, first + count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
 
 
 def port_open(port: int) -> bool:
@@ -91,6 +110,12 @@ class Assistant:
             time.sleep(0.1)
         return self.twilio.sent_to(phone)[before:]
 
+    def metrics(self, service: str) -> str:
+        """The Prometheus text of one process (its port as the launcher printed it)."""
+        line = next(line for line in self.log.read_text().splitlines() if "/metrics (" in line)
+        port = re.search(rf"\b{service} :(\d+)", line)[1]
+        return requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+
     def sms_sender(self, phone: str) -> str:
         """The Rasa conversation id of a phone (a keyed hash of its number)."""
         return people.sms_sender_id(phones.parse(phone), (self.var_dir / "hash.key").read_text().strip())
@@ -148,6 +173,8 @@ def start(var_dir: Path) -> Assistant:
         "PASS_SMS_WINDOW": "Mon-Sun 00:00-24:00", "PASS_SMS_POLL_SECONDS": "0.3",
         # Social workers answer at any hour of the test.
         "CONSOLE_PORT": str(console_port), "PASS_CONSOLE_HOURS": "Mon-Sun 00:00-24:00",
+        # Prometheus figures on free ports (bot/metrics.py); the launcher's log says which.
+        "PASS_METRICS_FIRST_PORT": str(free_port_range(8, (rasa_port, action_port, console_port))),
     }
     env.pop("DATABASE_URL", None)
     env.pop("TRACKER_DB", None)

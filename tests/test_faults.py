@@ -233,6 +233,74 @@ def test_restarting_the_rasa_servers_mid_form_resumes_the_form(prod):
     assert prod.tracker(sender)["slots"]["pass_eligible"] is True
 
 
+READY_TIMEOUT = 180
+
+
+class Supervisor:
+    """The launcher's watch loop (bot/launcher.py) in a thread, for one test: the other tests
+    kill and restart processes themselves."""
+
+    def __init__(self, runner: launcher.Launcher) -> None:
+        self.runner, self.stopping = runner, threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self.stopping.is_set():
+            self.runner.supervise_once(time.monotonic(), check_health=True)
+            time.sleep(0.5)
+
+    def __enter__(self) -> "Supervisor":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+    def restarted(self, name: str, before: int, timeout: float = READY_TIMEOUT) -> bool:
+        deadline = time.monotonic() + timeout
+        service = next(s for s in self.runner.to_start if s.name == name)
+        while time.monotonic() < deadline:
+            supervised = self.runner.supervised[name]
+            if supervised.restarts > before and supervised.process.poll() is None and self.runner.healthy(service):
+                return True
+            time.sleep(0.5)
+        return False
+
+
+def _screen(prod: Prod, sender: str) -> bool:
+    """One French screening, each message written again if the assistant could not take it
+    (as a person does when nothing comes back)."""
+    for text, expected in SCREENING:
+        for _ in range(30):
+            try:
+                reply = prod.say(sender, text)
+            except requests.RequestException:
+                reply = None
+            if reply is not None and reply.status_code == 200:
+                break
+            time.sleep(1)
+        else:
+            return False
+        if not any(expected in m.get("text", "") for m in reply.json()):
+            return False
+    return prod.tracker(sender)["slots"]["pass_eligible"] is True
+
+
+@pytest.mark.e2e
+def test_a_replica_an_action_server_and_a_worker_killed_in_turn_are_restarted_and_no_conversation_is_lost(prod):
+    names = ["rasa-1", "actions-1", "sms-1"]
+    with Supervisor(prod.launcher) as supervisor, ThreadPoolExecutor(3) as pool:
+        for round_, name in enumerate(names):
+            screenings = [pool.submit(_screen, prod, f"faults-supervised-{round_}-{n}") for n in range(3)]
+            time.sleep(1)  # the conversations are under way
+            before = prod.launcher.supervised[name].restarts
+            prod.launcher.kill(name)  # SIGKILL, as a crash
+            assert supervisor.restarted(name, before), f"{name} was not restarted"
+            assert [f.result(timeout=300) for f in screenings] == [True] * 3, name
+    assert all(state.startswith("up") for state in prod.launcher.states().values()), prod.launcher.states()
+
+
 def test_a_worker_killed_ten_times_mid_batch_loses_nothing_and_sends_nothing_twice(cfg, fake):
     numbers = [f"+336555444{n:02d}" for n in range(30)]
     for n, number in enumerate(numbers):

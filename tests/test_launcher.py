@@ -20,3 +20,29 @@ def test_rasa_starts_whatever_its_random_token_begins_with(tmp_path, monkeypatch
         args = create_argument_parser().parse_args(serve.rasa_argv(service.argv[4:], cfg.rasa_token)[1:])
         assert args.auth_token == "-2e1Z9a2uYuUONRN1atqS2zMnZgYTjTillfxsnHvrhQ"
         assert args.enable_api
+
+
+def test_a_process_that_keeps_dying_is_restarted_ever_later_and_the_others_go_on(capsys):
+    import sys
+    import time
+
+    crashing = launcher.Service("crashing", [sys.executable, "-c", "raise SystemExit(3)"], None, "crashing")
+    steady = launcher.Service("steady", [sys.executable, "-c", "import time; time.sleep(60)"], None, "steady")
+    runner = launcher.Launcher([crashing, steady], {})
+    runner.start()
+    try:
+        steady_pid = runner.supervised["steady"].process.pid
+        now, delays = time.monotonic(), []
+        for _ in range(4):
+            runner.supervised["crashing"].process.wait()
+            died_at = now
+            while not runner.supervise_once(now, check_health=False):
+                now += 0.25
+            delays.append(now - died_at)
+        assert delays == sorted(delays) and delays[-1] >= 4 * delays[0]  # 1 s, 2 s, 4 s, 8 s
+        assert runner.supervised["crashing"].restarts == 4
+        assert runner.supervised["steady"].process.pid == steady_pid  # never touched
+        assert "crashing exited with code 3: restarting in" in capsys.readouterr().out
+        assert runner.states()["steady"].startswith("up")
+    finally:
+        runner.stop()

@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 
 import hmac
 
-from bot import outage, settings
+from bot import metrics, outage, settings
 from bot.channels import incoming
 from bot.rendering import channel_kind
 
@@ -82,11 +82,12 @@ class RestInput(InputChannel):
             metadata = incoming.clean_value(metadata)
             collector = CollectingOutputChannel()
             try:
-                text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata,
-                                                        allow_payloads=True)
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-                )
+                with metrics.turn("rest"):
+                    text, metadata = await incoming.prepare(request.app.ctx.agent, sender, text, metadata,
+                                                            allow_payloads=True)
+                    await on_new_message(
+                        UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                    )
             except Exception as error:  # the tracker store or the app database is away
                 logger.error("a REST turn failed: %s", type(error).__name__)  # no text in the log
                 return response.json([{"recipient_id": sender, "text": outage.try_again_later(original, metadata)}],

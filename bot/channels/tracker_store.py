@@ -56,6 +56,13 @@ def _truncate_wal(session) -> None:
 
 
 class ErasingTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Rasa creates its engine without pool_pre_ping: after the database restarts, each pooled
+        # connection fails once (a "try again later" for nothing). Checked before use, like
+        # bot.database's engine; SQLAlchemy 1.4 reads this flag at every checkout.
+        self.engine.pool._pre_ping = True
+
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         if tracker is not None and not fetch_events_from_all_sessions:

@@ -39,7 +39,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import IntegrityError
 from twilio.request_validator import RequestValidator
 
-from bot import opt_out, outage, outbox, people, phones, settings
+from bot import metrics, opt_out, outage, outbox, people, phones, settings
 from bot.channels import incoming
 from bot.database import session_scope
 from bot.models import InboundMessage, Person
@@ -194,7 +194,8 @@ class TwilioInput(InputChannel):
                 if await asyncio.to_thread(self._replayed, sid):
                     logger.warning("a signed message older than %d days was refused", INBOUND_IDS_KEPT.days)
                     return
-                queued = await self._answer(request, on_new_message, sender, address, text)
+                with metrics.turn("sms"):
+                    queued = await self._answer(request, on_new_message, sender, address, text)
                 await asyncio.to_thread(self._mark_seen, sid)
             request.app.add_task(self._deliver(queued))
         except Exception as error:

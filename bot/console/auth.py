@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.metrics import LOGIN_FAILURES
 from bot.models import ConsoleSession, ConsoleUser, utcnow
 
 ROLES = ("social_worker", "coordinator")
@@ -48,8 +49,10 @@ def authenticate(session: Session, name: str, password: str) -> ConsoleUser | No
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
+        LOGIN_FAILURES.inc()
         return None
     if user is None or not user.active:
+        LOGIN_FAILURES.inc()
         return None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)

@@ -1,0 +1,77 @@
+"""`python -m bot backup` and `restore`: what was there comes back (README "Operating it")."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from bot import backup, database, people, settings
+from bot.database import session_scope
+from bot.settings import ROOT
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+
+
+def _tracker(path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
+        db.execute("INSERT INTO events (sender_id, data) VALUES ('web-abc', '{}')")
+
+
+def _events(path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_a_sqlite_backup_restores_both_databases_from_the_command_line(tmp_path, monkeypatch):
+    var = tmp_path / "var"
+    env = {**os.environ, "PASS_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'pass.db'}",
+           "TRACKER_DB": str(var / "tracker.db")}
+    env.pop("TRACKER_DATABASE_URL", None)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    cfg = settings.load()
+    database.upgrade(cfg.database_url)
+    with session_scope(cfg.database_url) as session:
+        people.set_language(session, "kept-person", "ar")
+    _tracker(cfg.tracker_db)
+    made = subprocess.run([sys.executable, "-m", "bot", "backup"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    folder = var / "backups" / made.stdout.strip().rsplit("/", 1)[-1]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert sorted(p.name for p in folder.iterdir()) == ["app.sqlite", "tracker.sqlite"]  # no key in it
+    # Something goes wrong after the backup: the person is gone, the conversation grows.
+    with session_scope(cfg.database_url) as session:
+        session.delete(people.find(session, "kept-person"))
+    _tracker(cfg.tracker_db)
+    database.engine(cfg.database_url).dispose()
+    restored = subprocess.run([sys.executable, "-m", "bot", "restore", str(folder)], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+    assert restored.returncode == 0, restored.stderr
+    assert "restored: app, tracker" in restored.stdout
+    with session_scope(cfg.database_url) as session:
+        assert people.find(session, "kept-person").language == "ar"
+    assert _events(cfg.tracker_db) == 1
+
+
+@pytest.mark.skipif(not POSTGRES, reason="TEST_POSTGRES_URL not set (make test sets it)")
+def test_a_postgres_backup_restores_with_pg_restore(tmp_path, monkeypatch):
+    monkeypatch.setenv("PASS_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DATABASE_URL", POSTGRES)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", POSTGRES)
+    cfg = settings.load()
+    database.upgrade(POSTGRES)
+    with session_scope(POSTGRES) as session:
+        people.set_language(session, "pg-kept-person", "ro")
+    folder = backup.backup(cfg)
+    assert sorted(p.name for p in folder.iterdir()) == ["app.pgdump", "tracker.pgdump"]
+    with session_scope(POSTGRES) as session:
+        session.delete(people.find(session, "pg-kept-person"))
+    database.engine(POSTGRES).dispose()
+    assert backup.restore(cfg, folder) == ["app", "tracker"]
+    with session_scope(POSTGRES) as session:
+        assert people.find(session, "pg-kept-person").language == "ro"
