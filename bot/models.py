@@ -50,6 +50,7 @@ class Person(Base):
     phone_key = Column(String(64), nullable=True, unique=True, index=True)
     phone_encrypted = Column(Text, nullable=True)
     sms_opted_out_at = Column(UTCDateTime, nullable=True)  # STOP received
+    whatsapp_inbound_at = Column(UTCDateTime, nullable=True)  # their last WhatsApp message (24-hour rule)
     cover_ends_on = Column(Date, nullable=True)  # end of the AME, recorded by staff (renewal reminder)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -195,6 +196,9 @@ class OutboundSms(Base):
     twilio_sid = Column(String(64), nullable=True, unique=True)
     error = Column(String(64), nullable=True)  # Twilio error code or HTTP status, never a text
     segments = Column(Integer, nullable=True)
+    # How it goes to a WhatsApp number (bot/whatsapp.py): NULL as addressed, "template" outside
+    # the 24-hour window, "sms" to the same number when WhatsApp would refuse it.
+    via = Column(String(8), nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 

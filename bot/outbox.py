@@ -199,7 +199,31 @@ def record_status(session: Session, twilio_sid: str, status: str, error: str | N
     if final:
         row.status = final
         row.error = error or row.error
+        if final == "failed":
+            fall_back_to_sms(session, row)
     return True
+
+
+def fall_back_to_sms(session: Session, row: OutboundSms, now: datetime | None = None) -> bool:
+    """A WhatsApp send refused (63016: outside the 24-hour window, or a template refused): the
+    same row goes again at once, by SMS to the same number. Once SMS has failed too, or for a
+    row that was an SMS already, the console gets a task. Whether it goes again."""
+    from bot.whatsapp import OUTSIDE_WINDOW_ERROR
+
+    whatsapp_refused = row.via != "sms" and (row.error == OUTSIDE_WINDOW_ERROR or row.via == "template")
+    if whatsapp_refused:
+        row.status, row.via, row.twilio_sid, row.claimed_by = "pending", "sms", None, None
+        row.due_at = now or utcnow()
+        return True
+    if row.via == "sms":  # WhatsApp then SMS: nothing reaches them, a person must try
+        from bot.models import PersonRequest
+
+        known = session.execute(select(PersonRequest).where(
+            PersonRequest.person_id == row.person_id, PersonRequest.kind == "undelivered",
+            PersonRequest.status == "open")).first()
+        if known is None:
+            session.add(PersonRequest(person_id=row.person_id, kind="undelivered"))
+    return False
 
 
 def cancel_open(session: Session, appointment_id: int) -> int:

@@ -109,16 +109,21 @@ def schedule_renewal(session: Session, person_id: int, cover_ends: date) -> Outb
     return _invitation(session, person_id, "renewal", cover_ends - RENEWAL_NOTICE)
 
 
-def text_for(session: Session, row: OutboundSms, language: str) -> str:
-    """The SMS of a reminder row, made now (the appointment may have moved since)."""
-    if row.body:
-        return row.body
+def params_for(session: Session, row: OutboundSms) -> dict:
+    """What the text of a reminder row says, as of now (the appointment may have moved since)."""
     kind = "reminder" if row.kind.startswith("reminder_") else row.kind
-    params = {}
     if kind == "reminder":
         from bot.booking.appointments import message_params  # the booking module imports this one
 
-        params = message_params(session.get(Appointment, row.appointment_id))
-    elif kind == "renewal":
-        params = {"until": session.get(Person, row.person_id).cover_ends_on}
-    return render(TEXTS[kind], language, SMS, params).text
+        return message_params(session.get(Appointment, row.appointment_id))
+    if kind == "renewal":
+        return {"until": session.get(Person, row.person_id).cover_ends_on}
+    return {}
+
+
+def text_for(session: Session, row: OutboundSms, language: str) -> str:
+    """The SMS of a reminder row, made now."""
+    if row.body:
+        return row.body
+    kind = "reminder" if row.kind.startswith("reminder_") else row.kind
+    return render(TEXTS[kind], language, SMS, params_for(session, row)).text

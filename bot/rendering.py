@@ -76,6 +76,11 @@ def _format(value: Any, language: str, kind: str) -> Any:
     return fold_to_gsm7(value) if kind == SMS and isinstance(value, str) else value
 
 
+def format_param(name: str, value: Any, language: str) -> str:
+    """One placeholder's value as a text shows it (a WhatsApp template's variable)."""
+    return str(_format(_param(name, value), language, WEB))
+
+
 def render(name: str, language: str, kind: str = WEB, params: Mapping[str, Any] | None = None) -> Rendered:
     """`params` fill the {placeholders}; for a response with `items`, the param `items`
     (response names, or [name, params]) adds one line each, for lists such as the papers to bring; for one with

@@ -46,11 +46,14 @@ class TwilioTransport:
         prefix = "whatsapp:" if to.startswith("whatsapp:") else ""
         return {"from_": prefix + self.from_number}
 
-    def send(self, to: str, body: str, valid_until: datetime, now: datetime) -> SendResult:
+    def send(self, to: str, body: str, valid_until: datetime, now: datetime,
+             content: tuple[str, str] | None = None) -> SendResult:
+        """`content`: a WhatsApp template (Content SID, ContentVariables JSON) sent instead of `body`."""
         validity = int(min(max((valid_until - now).total_seconds(), 5), MAX_VALIDITY_SECONDS))
+        what = {"content_sid": content[0], "content_variables": content[1]} if content else {"body": body}
         try:
-            message = self.client.messages.create(to=to, body=body, validity_period=validity,
-                                                  status_callback=self.status_callback, **self._sender(to))
+            message = self.client.messages.create(to=to, validity_period=validity, status_callback=self.status_callback,
+                                                  **what, **self._sender(to))
         except TwilioRestException as error:
             retry = error.status == 429 or error.status >= 500
             return SendResult("retry" if retry else "failed", error=str(error.code or error.status))
@@ -99,7 +102,8 @@ class DryRunTransport:
     """No Twilio account configured: nothing leaves the machine; the row stays in the outbox
     with status dry_run, readable with `python -m bot sms outbox`."""
 
-    def send(self, to: str, body: str, valid_until: datetime, now: datetime) -> SendResult:
+    def send(self, to: str, body: str, valid_until: datetime, now: datetime,
+             content: tuple[str, str] | None = None) -> SendResult:
         return SendResult("dry_run")
 
     def received_at(self, sid: str) -> datetime | None:

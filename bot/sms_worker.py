@@ -18,7 +18,7 @@ from typing import Callable
 
 from sqlalchemy import delete, select, update
 
-from bot import outbox, people, reminders, settings
+from bot import outbox, people, reminders, rendering, settings, whatsapp
 from bot.database import session_scope
 from bot.models import InboundMessage, OutboundSms, Person
 from bot.sms import segments
@@ -83,7 +83,7 @@ class Worker:
             prepared = self._prepare(session, row, now)
             if prepared is None:
                 return
-            to, body = prepared
+            to, body, content = prepared
             # Committed before the request: from here on, a crash means "fate unknown".
             moved = session.execute(
                 update(OutboundSms).where(OutboundSms.id == row_id, OutboundSms.status == "claimed")
@@ -94,14 +94,17 @@ class Worker:
             if not moved:  # cancelled (appointment moved) since the claim
                 return
             valid_until, kind = row.valid_until, row.kind
-        result = self.transport.send(to, body, valid_until, now)
+        result = self.transport.send(to, body, valid_until, now, content=content)
         with session_scope(self.cfg.database_url) as session:
             row = session.get(OutboundSms, row_id)
             outbox.record_result(row, result, self.clock())
+            if row.status == "failed":
+                outbox.fall_back_to_sms(session, row, self.clock())
         logger.info("sms %s %s: %s%s", row_id, kind, result.outcome, f" ({result.error})" if result.error else "")
 
-    def _prepare(self, session, row: OutboundSms, now: datetime) -> tuple[str, str] | None:
-        """Where and what to send, or None after recording why it is not sent now."""
+    def _prepare(self, session, row: OutboundSms, now: datetime) -> tuple[str, str, tuple[str, str] | None] | None:
+        """Where and what to send (and the WhatsApp template to send instead, if any), or None
+        after recording why it is not sent now."""
         if row is None or row.status != "claimed":
             return None
         if now > row.valid_until:
@@ -118,7 +121,21 @@ class Worker:
         if address is None or person.sms_opted_out_at is not None and row.kind not in ("opt_out", "safety"):
             row.status = "skipped"
             return None
-        return address.twilio, reminders.text_for(session, row, person.language or "fr")
+        language = person.language or "fr"
+        body = reminders.text_for(session, row, language)
+        if not address.whatsapp or row.via == "sms":
+            return address.e164 if address.whatsapp else address.twilio, body, None
+        if whatsapp.window_open(person.whatsapp_inbound_at, now):
+            return address.twilio, body, None
+        # Outside WhatsApp's 24-hour window: an approved template, else SMS to the same number.
+        template = whatsapp.template_for(row.kind, language)
+        if template is None:
+            row.via = "sms"
+            return address.e164, body, None
+        row.via = "template"
+        values = {name: rendering.format_param(name, value, language)
+                  for name, value in reminders.params_for(session, row).items()}
+        return address.twilio, body, (template.content_sid, template.content_variables(values))
 
     def reconcile(self, now: datetime) -> None:
         """Sends that got no answer: Twilio has it → sent; Twilio has not → pending again."""

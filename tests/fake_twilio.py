@@ -30,6 +30,7 @@ AUTH_TOKEN = "fake-twilio-auth-token"
 @dataclass
 class Fault:
     status: int | None = None  # answer with this HTTP status, nothing accepted
+    code: int | None = None  # Twilio's error code in that answer (63016: outside WhatsApp's window)
     delay: float = 0.0  # accept the message, then wait this long before answering
 
 
@@ -79,8 +80,8 @@ class FakeTwilio:
                                                      keep_blank_values=True).items()}
                 fault = fake._next_fault()
                 if fault and fault.status:
-                    return self._json(fault.status, {"code": 20429 if fault.status == 429 else 20500,
-                                                     "message": "injected", "status": fault.status})
+                    code = fault.code or (20429 if fault.status == 429 else 20500)
+                    return self._json(fault.status, {"code": code, "message": "injected", "status": fault.status})
                 if fake.create_delay:
                     time.sleep(fake.create_delay)
                 message = fake._accept(form)
@@ -143,6 +144,7 @@ class FakeTwilio:
             message = {
                 "sid": sid, "account_sid": ACCOUNT_SID, "to": form.get("To"), "from": form.get("From"),
                 "messaging_service_sid": form.get("MessagingServiceSid"), "body": form.get("Body"),
+                "content_sid": form.get("ContentSid"), "content_variables": form.get("ContentVariables"),
                 "status": "queued", "num_segments": "1", "direction": "outbound-api",
                 "date_created": now, "date_updated": now, "date_sent": None, "api_version": "2010-04-01",
                 "validity_period": form.get("ValidityPeriod"), "status_callback": form.get("StatusCallback"),

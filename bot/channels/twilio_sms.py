@@ -259,6 +259,8 @@ class TwilioInput(InputChannel):
         SMS are stopped, and whether this keyword changed that."""
         with session_scope(self.cfg.database_url) as session:
             person = people.set_phone(session, key, address, self.cfg.hash_key, self.cfg.data_key)
+            if address.whatsapp:  # WhatsApp's 24-hour window opens again (bot/whatsapp.py)
+                person.whatsapp_inbound_at = outbox.utcnow()
             changed = (people.stop_sms(session, key) if word == "stop"
                        else people.resume_sms(session, key) if word == "start" else False)
             return person.id, person.language or "fr", person.sms_opted_out_at is not None, changed

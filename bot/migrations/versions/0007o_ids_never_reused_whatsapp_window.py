@@ -1,7 +1,7 @@
 """person ids are never reused on SQLite (AUTOINCREMENT): an erased person's id would otherwise
 go to the next newcomer, and the audit log, which outlives erasure, would point at them
-
-PostgreSQL sequences never give an id twice: nothing to do there.
+(PostgreSQL sequences never give an id twice: nothing to do there); WhatsApp's 24-hour window:
+person.whatsapp_inbound_at and outbound_sms.via
 
 Revision ID: 0007o
 Revises: 0006s
@@ -18,6 +18,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('person') as batch:
+        batch.add_column(sa.Column('whatsapp_inbound_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('outbound_sms') as batch:
+        batch.add_column(sa.Column('via', sa.String(length=8), nullable=True))
     bind = op.get_bind()
     if bind.dialect.name != 'sqlite':
         return
@@ -36,3 +40,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'sqlite':
         with op.batch_alter_table('person', recreate='always', table_kwargs={'sqlite_autoincrement': False}):
             pass
+    with op.batch_alter_table('outbound_sms') as batch:
+        batch.drop_column('via')
+    with op.batch_alter_table('person') as batch:
+        batch.drop_column('whatsapp_inbound_at')
