@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot import people, phones
 from bot.booking import appointments as booking
-from bot.models import Appointment, Handoff, OutboundSms, Person, PersonRequest, Screening
+from bot.models import Appointment, ConsoleNote, Handoff, OutboundSms, Person, PersonRequest, Screening
 
 DEFAULT_RETENTION_DAYS = 365  # 12 months without any message: the conversation and data go
 ANSWER_COLUMNS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
@@ -83,6 +83,7 @@ def erase_people(session: Session, person_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     session.execute(delete(OutboundSms).where(OutboundSms.person_id.in_(ids)))
+    session.execute(delete(ConsoleNote).where(ConsoleNote.person_id.in_(ids)))  # staff's notes go too
     session.execute(update(Screening).where(Screening.person_id.in_(ids))
                     .values(person_id=None, **{name: None for name in ANSWER_COLUMNS}))
     session.execute(update(PersonRequest).where(PersonRequest.person_id.in_(ids)).values(person_id=None))
