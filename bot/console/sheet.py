@@ -50,8 +50,7 @@ def answers(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for event in events:
         kind = event.get("event")
         if kind == "slot" and event.get("name") == "requested_slot":
-            if pending is None:
-                asked = event.get("value")
+            asked = event.get("value")  # the question the next message answers
             continue
         if kind == "slot" and pending is not None and event.get("name") == pending["fact"]:
             pending["value"], pending["read"] = event.get("value"), event.get("value") is not None
@@ -63,6 +62,9 @@ def answers(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 found.append(pending)
                 pending = None
             text = event.get("text") or ""
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in handoffs.SAFETY_INTENTS:  # not an answer: the sheet's reasons and transcript say it
+                continue
             if asked in interview.ALL_QUESTIONS and not text.startswith("/session_start"):
                 button = text.startswith("/")
                 said = _button_title(last_bot, text) if button else text
