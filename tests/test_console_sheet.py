@@ -206,6 +206,27 @@ def test_no_free_time_is_a_callback_task_done_by_whom_and_when(console, cfg, mon
     assert "Barème des plafonds périmé" in staff.get(f"{console.url}/tasks", timeout=10).text
 
 
+def test_interpreter_and_erasure_requests_are_tasks_too(console, cfg):
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from bot.actions import requests as request_actions, store
+
+    store._hash_key.cache_clear()
+    with session_scope(cfg.database_url) as session:
+        handoff.open_handoff(session, people.person_key("web-tigrinya", cfg.hash_key), "web-tigrinya",
+                             "unsupported_language", None, paused=False)
+        people.record_consent(session, people.person_key("web-erase", cfg.hash_key), "web")
+    tracker = Tracker("web-erase", {}, {}, [], False, None, {}, "action_listen")
+    asyncio.run(request_actions.ActionEraseMyData().run(CollectingDispatcher(), tracker, {}))
+    staff = console.login("claire")
+    assert "Interprète demandé" in staff.get(f"{console.url}/tasks", timeout=10).text
+    done = staff.get(f"{console.url}/tasks", params={"state": "done"}, timeout=10).text
+    row = done[done.index('class="task-erasure"'):]
+    row = row[:row.index("</tr>")]
+    assert "données effacées" in row and "fait par l&#39;assistant, à la demande de la personne" in row
+
+
 def test_every_new_route_refuses_anonymous_requests(console):
     for path in ("/inbox/rows", "/tasks", "/search?q=x", "/people/1"):
         reply = requests.get(console.url + path, allow_redirects=False, timeout=10)
