@@ -95,13 +95,13 @@ class Console:
         return http
 
 
-def start(var_dir: Path) -> Console:
+def start(var_dir: Path, **extra_env: str) -> Console:
     rasa = FakeRasa().start()
     db_url = f"sqlite:///{var_dir / 'pass.db'}"
     database.upgrade(db_url)
     port = free_port()
     env = {**os.environ, "PASS_VAR_DIR": str(var_dir), "DATABASE_URL": db_url, "RASA_PORT": str(rasa.port),
-           "CONSOLE_PORT": str(port), "PASS_CONSOLE_HOURS": "Mon-Sun 00:00-24:00"}
+           "CONSOLE_PORT": str(port), "PASS_CONSOLE_HOURS": "Mon-Sun 00:00-24:00", **extra_env}
     log = (var_dir / "console.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import os
 import secrets
 from datetime import date, datetime, time, timedelta
 from functools import wraps
@@ -49,7 +50,7 @@ REASONS = {"request_human": "a demandé une personne", "rights_handoff": "situat
 CHANNELS = {"web": "chat web", "sms": "SMS / WhatsApp", "rest": "API"}
 LANGUAGES = {"fr": "français", "en": "anglais", "ar": "arabe", "ro": "roumain", "bn": "bengali", "fa": "dari / persan",
              "es": "espagnol", "pt": "portugais"}
-POLL_SECONDS = 10  # the inbox asks for its rows again this often (console.js)
+POLL_SECONDS = 10  # the inbox asks for its rows again this often (console.js; PASS_CONSOLE_POLL_SECONDS)
 COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
 
 
@@ -206,7 +207,8 @@ def create_app(cfg: Settings) -> Sanic:
     async def inbox(request: Request) -> HTTPResponse:
         chosen = filters(request)
         rows = await run(lambda session: triage.rows(session, **chosen), url)
-        return page("inbox.html", request, handoffs=rows, chosen=chosen, sites=sites(), poll=POLL_SECONDS,
+        poll = int(os.environ.get("PASS_CONSOLE_POLL_SECONDS") or POLL_SECONDS)
+        return page("inbox.html", request, handoffs=rows, chosen=chosen, sites=sites(), poll=poll,
                     new_messages=sum(h["unread"] for h in rows))
 
     @app.get("/inbox/rows")

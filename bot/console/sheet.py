@@ -140,7 +140,7 @@ def appointment_rows(session: Session, person_id: int) -> list[dict[str, Any]]:
                              .order_by(Appointment.created_at, Appointment.id)).scalars()
     known = sites()
     return [{"id": a.id, "reference": a.reference, "starts": a.slot.start_at, "status": a.status,
-             "state": words.APPOINTMENT_STATES.get(a.status, a.status),
+             "state": words.APPOINTMENT_STATES.get(a.status, a.status), "covers": words.covers(a.rights_obtained),
              "site": known[a.slot.site].name if a.slot.site in known else a.slot.site,
              "open": a.status == "booked" and a.slot.start_at > utcnow()} for a in booked]
 

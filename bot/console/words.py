@@ -90,6 +90,9 @@ HANDOFF_REASONS = {"request_human": "a demandé à parler à quelqu'un",
                    "emergency": "a signalé une urgence médicale",
                    "suicidal_thoughts": "a exprimé des idées suicidaires"}
 
+COVERS = {"PUMA": "PUMa (assurance maladie)", "CSS": "Complémentaire santé solidaire (CSS)",
+          "AME": "Aide médicale de l'État (AME)"}
+COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
 APPOINTMENT_STATES = {"booked": "prévu", "cancelled": "annulé", "attended": "venu·e", "no_show": "absent·e"}
 
 # The patients' choices (bot/responses.py), by fact: their French label is the reading.
@@ -144,6 +147,11 @@ def reading(fact: str, value: Any) -> str:
         return "oui, terminée il y a moins de 2 ans" if (date.today() - ended).days < 730 else \
             "oui, terminée il y a plus de 2 ans"
     return choice_label(fact, value) or str(value)
+
+
+def covers(obtained: dict | None) -> str:
+    """{"AME": "pending"} -> "Aide médicale de l'État (AME) : en cours" (recorded at the visit)."""
+    return " ; ".join(f"{COVERS.get(c, c)} : {COVER_STATES.get(s, s)}" for c, s in (obtained or {}).items())
 
 
 def handoff_sentence(reasons: list[str]) -> str:
