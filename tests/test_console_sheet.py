@@ -102,8 +102,8 @@ def test_the_live_inbox_shows_the_urgent_suicide_on_top_and_the_sheet_reads_ever
 
     sheet = staff.get(f"{console.url}/handoffs/{handoff_id}", timeout=10).text
     answers = re.sub(r"\s+", " ", sheet[sheet.index("Réponses de la personne"):sheet.index("Situation et droits")])
-    assert "نعم</span> <small>(bouton)</small></td> <td>→ <span class=\"reading\">oui</span>" in answers
-    assert "بلد آخر</span> <small>(bouton)" in answers and "Un autre pays" in answers
+    assert "نعم</span> <small>(bouton ou numéro)</small></td> <td>→ <span class=\"reading\">oui</span>" in answers
+    assert "بلد آخر</span> <small>(bouton ou numéro)" in answers and "Un autre pays" in answers
     assert "ما عندي أوراق</span> <small>(mots)</small></td> <td>→ <span class=\"reading\">Pas de titre de séjour" in answers
     assert "600 € par mois, soit 7 200 € par an" in answers
     assert "مش فاهم</span> <small>(mots)</small></td> <td>→ <span class=\"reading\">non compris" in answers
@@ -145,6 +145,11 @@ def test_notes_booking_and_the_search_from_the_sheet(console, cfg):
         states = {a.reference: a.status for a in session.query(Appointment).filter(Appointment.person_id == person_id)}
         new = next(r for r, s in states.items() if s == "booked")
         assert states[reference] == "cancelled" and len(states) == 2
+    # The inbox's site filter: the site of the person's appointment.
+    with session_scope(cfg.database_url) as session:
+        open_id = handoff.current(session, person_id).id
+    assert f'data-id="{open_id}"' in staff.get(f"{console.url}/inbox/rows", params={"site": "cms_1"}, timeout=10).json()["html"]
+    assert f'data-id="{open_id}"' not in staff.get(f"{console.url}/inbox/rows", params={"site": "cms_2"}, timeout=10).json()["html"]
     # The sheet is reachable from the appointments page.
     day = start.astimezone(outbox.PARIS).date().isoformat()
     view = staff.get(f"{console.url}/appointments", params={"day": day}, timeout=10).text

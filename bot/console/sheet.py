@@ -69,7 +69,7 @@ def answers(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 button = text.startswith("/")
                 said = _button_title(last_bot, text) if button else text
                 pending = {"fact": asked, "question": words.FACTS.get(asked, asked),
-                           "said": said or text, "by": "bouton" if button else "mots", "value": None, "read": False}
+                           "said": said or text, "by": "bouton ou numéro" if button else "mots", "value": None, "read": False}
     if pending is not None:
         found.append(pending)
     for answer in found:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import handoff as handoffs
+from bot.booking.sites import sites
 from bot.models import Appointment, ConsoleUser, Handoff, Slot
 
 
@@ -26,6 +27,7 @@ def site_of(session: Session, person_id: int | None) -> str | None:
 def rows(session: Session, reason: str | None = None, site: str | None = None,
          language: str | None = None) -> list[dict[str, Any]]:
     names = dict(session.execute(select(ConsoleUser.id, ConsoleUser.name)).all())
+    known = sites()
     found = []
     for h in handoffs.inbox(session, reason=reason or None, language=language or None):
         where = site_of(session, h.person_id)
@@ -36,6 +38,7 @@ def rows(session: Session, reason: str | None = None, site: str | None = None,
                       "status": h.status, "claimed_at": h.claimed_at, "claimed_by": names.get(h.claimed_by),
                       "urgent": h.urgent_at is not None or h.reason in handoffs.SAFETY_INTENTS,
                       "urgent_at": h.urgent_at, "unread": h.unread or 0, "site": where,
+                      "site_name": known[where].name if where in known else where,
                       "last_message_at": h.last_message_at})
     return found
 
