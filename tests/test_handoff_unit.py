@@ -75,3 +75,22 @@ def test_a_person_who_writes_while_the_team_is_away_is_a_task_done_by_who_claims
         assert (kinds["after_hours"].status, kinds["after_hours"].done_by) == ("done", "claire")
         handoff.resolve(session, found, "claire")
         assert kinds["human"].done_by == "claire" and kinds["human"].done_at is not None
+
+
+def test_the_expired_ceilings_are_an_open_task_until_a_set_covers_today(db_url):
+    from bot.console import tasks
+    from bot.rights.rules import default_rules
+
+    latest = default_rules().latest
+    after, within = latest.valid_to + timedelta(days=1), latest.valid_to - timedelta(days=1)
+    assert tasks.rules_warning(after) == {"set": latest.id, "valid_to": latest.valid_to}
+    assert tasks.rules_warning(within) is None
+    with session_scope(db_url) as session:
+        people.record_request(session, "k1", "callback")
+        open_now = tasks.listing(session, "open", after)
+        assert [t["kind"] for t in open_now] == ["rules_outdated", "callback"]
+        assert latest.valid_to.strftime("%d/%m/%Y") in open_now[0]["detail"]
+        assert [t["kind"] for t in tasks.listing(session, "open", within)] == ["callback"]
+        assert [t["kind"] for t in tasks.listing(session, "done", within)] == ["rules_outdated"]
+        done = tasks.done(session, open_now[1]["id"], "claire")
+        assert (done.status, done.done_by) == ("done", "claire") and done.done_at is not None

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot import dashboard, handoff as handoffs, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
-from bot.console import audit, auth, canned, search, sheet, tasks, triage, words
+from bot.console import audit, auth, canned, search, sheet, tasks, triage
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Appointment, Handoff, Person

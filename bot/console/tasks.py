@@ -42,6 +42,13 @@ def listing(session: Session, state: str = "open", today: date | None = None) ->
                       "done_by": None,
                       "detail": f"le barème {warning['set']} a pris fin le {warning['valid_to'].strftime('%d/%m/%Y')} "
                                 "(bot/rights/README.md)"})
+    elif warning is None and state in ("done", "all"):
+        latest = default_rules().latest  # done when someone added this set (its start is the date we know)
+        tasks.append({"id": None, "kind": "rules_outdated", "label": LABELS["rules_outdated"], "status": "done",
+                      "state": STATES["done"], "person_id": None, "created_at": None,
+                      "done_at": None, "done_by": None,
+                      "detail": f"barème {latest.id} en vigueur du {latest.valid_from.strftime('%d/%m/%Y')} "
+                                f"au {latest.valid_to.strftime('%d/%m/%Y')}"})
     query = select(PersonRequest).order_by(PersonRequest.created_at, PersonRequest.id)
     if state != "all":
         query = query.where(PersonRequest.status == state)
