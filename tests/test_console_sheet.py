@@ -124,7 +124,9 @@ def test_notes_booking_and_the_search_from_the_sheet(console, cfg):
         start = utcnow().replace(microsecond=0) + timedelta(days=3)
         session.add_all([Slot(worker_id=worker.id, site="cms_1", start_at=start + timedelta(hours=h),
                               end_at=start + timedelta(hours=h, minutes=30)) for h in (0, 1)])
+        people.record_request(session, people.person_key(ARABIC, cfg.hash_key), "callback")  # no free time earlier
     page = staff.get(f"{console.url}/people/{person_id}", timeout=10).text
+    assert "Pas de créneau libre : rappeler la personne" in page and "Marquer comme fait" in page
     token = csrf(page)
     back = f"/people/{person_id}"
     staff.post(f"{console.url}/people/{person_id}/notes", data={"csrf": token, "back": back,
@@ -138,6 +140,7 @@ def test_notes_booking_and_the_search_from_the_sheet(console, cfg):
         assert "Rappeler" not in session.query(ConsoleNote).one().text_encrypted  # encrypted at rest
     page = staff.get(f"{console.url}/people/{person_id}", timeout=10).text
     assert "Rappeler avec un interprète" in page and reference in page
+    assert re.search(r"Pas de créneau libre : rappeler la personne — [\d/: ]+ —\s+fait par claire le", page)  # booked for them
     moved = re.findall(r'<option value="(\d+)">', page)[0]
     staff.post(f"{console.url}/people/{person_id}/appointments", data={"csrf": token, "back": back, "action": "move",
                "reference": reference, "slot_id": moved}, timeout=10).raise_for_status()

@@ -332,6 +332,7 @@ def create_app(cfg: Settings) -> Sanic:
                 return "choisissez un créneau"
             if action == "book":
                 done = appointments.book(session, int(slot_id), person.language or "fr", person_id)
+                tasks.done_for(person, ("callback",), request.ctx.user["name"])
             elif action == "move":
                 done = appointments.reschedule(session, reference, int(slot_id))
             elif action == "cancel":
@@ -386,7 +387,9 @@ def create_app(cfg: Settings) -> Sanic:
             await run(save, url)
         except LookupError:
             return response.text("tâche inconnue", status=404, headers=HEADERS)
-        return response.redirect("/tasks")
+        back = request.form.get("back") or ""
+        return response.redirect(back if back.startswith(("/handoffs/", "/people/", "/tasks")) and "//" not in back
+                                 else "/tasks")
 
     @app.post("/handoffs/<handoff_id:int>/claim")
     @staff()
