@@ -94,3 +94,28 @@ def test_the_expired_ceilings_are_an_open_task_until_a_set_covers_today(db_url):
         assert [t["kind"] for t in tasks.listing(session, "done", within)] == ["rules_outdated"]
         done = tasks.done(session, open_now[1]["id"], "claire")
         assert (done.status, done.done_by) == ("done", "claire") and done.done_at is not None
+
+
+def test_adding_a_ceilings_set_ends_the_warning_without_a_restart(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    import yaml
+
+    from bot.console import tasks
+    from bot.rights.rules import RULES_DIR
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    monkeypatch.setattr(tasks, "RULES_DIR", rules)
+    latest = tasks.current_rules().latest
+    after = latest.valid_to + timedelta(days=1)
+    assert tasks.rules_warning(after) is not None
+    data = yaml.safe_load((rules / "ceilings.yaml").read_text(encoding="utf-8"))
+    new = {**data["sets"][-1], "id": "next-year", "valid_from": after,
+           "valid_to": after.replace(year=after.year + 1) - timedelta(days=1)}
+    (rules / "ceilings.yaml").write_text(yaml.safe_dump({**data, "sets": data["sets"] + [new]}, allow_unicode=True),
+                                         encoding="utf-8")
+    stamp = (rules / "ceilings.yaml").stat().st_mtime + 5  # a later change, whatever the clock's resolution
+    os.utime(rules / "ceilings.yaml", (stamp, stamp))
+    assert tasks.rules_warning(after) is None

@@ -4,13 +4,14 @@ rights rules past their date. Each one open, or done by whom and when."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import PersonRequest, utcnow
-from bot.rights.rules import default_rules
+from bot.rights.rules import RULES_DIR, Rules, default_rules, load_rules
 
 LABELS = {
     "callback": "Pas de créneau libre : rappeler la personne",
@@ -24,9 +25,23 @@ LABELS = {
 STATES = {"open": "à faire", "done": "fait"}
 
 
+@lru_cache(maxsize=2)
+def _rules_of(changed: float) -> Rules:
+    return load_rules(RULES_DIR)
+
+
+def current_rules() -> Rules:
+    """The rules as they are on disk now: a ceilings set added while the console runs ends the
+    warning at the next page (a file that does not validate keeps the shipped rules)."""
+    try:
+        return _rules_of(max(path.stat().st_mtime for path in RULES_DIR.glob("*.yaml")))
+    except (OSError, ValueError):
+        return default_rules()
+
+
 def rules_warning(today: date) -> dict[str, Any] | None:
     """The latest ceilings set of bot/rights/ whose validity ended, until a new set is added."""
-    rules = default_rules()
+    rules = current_rules()
     if not rules.is_outdated(today):
         return None
     return {"set": rules.latest.id, "valid_to": rules.valid_until}
@@ -43,7 +58,7 @@ def listing(session: Session, state: str = "open", today: date | None = None) ->
                       "detail": f"le barème {warning['set']} a pris fin le {warning['valid_to'].strftime('%d/%m/%Y')} "
                                 "(bot/rights/README.md)"})
     elif warning is None and state in ("done", "all"):
-        latest = default_rules().latest  # done when someone added this set (its start is the date we know)
+        latest = current_rules().latest  # done when someone added this set (its start is the date we know)
         tasks.append({"id": None, "kind": "rules_outdated", "label": LABELS["rules_outdated"], "status": "done",
                       "state": STATES["done"], "person_id": None, "created_at": None,
                       "done_at": None, "done_by": None,
