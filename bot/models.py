@@ -52,6 +52,11 @@ class Person(Base):
     sms_opted_out_at = Column(UTCDateTime, nullable=True)  # STOP received
     whatsapp_inbound_at = Column(UTCDateTime, nullable=True)  # their last WhatsApp message (24-hour rule)
     cover_ends_on = Column(Date, nullable=True)  # end of the AME, recorded by staff (renewal reminder)
+    # The latest conversation id (web-…, sms-…): the console's sheet reads its messages from Rasa.
+    conversation = Column(String(80), nullable=True)
+    # The name the person gave a social worker: encrypted, and a keyed hash to find it (exact match).
+    name_key = Column(String(64), nullable=True, index=True)
+    name_encrypted = Column(Text, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
@@ -88,6 +93,8 @@ class PersonRequest(Base):
     kind = Column(String(32), nullable=False)  # see people.REQUEST_KINDS
     status = Column(String(16), nullable=False, default="open")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    done_at = Column(UTCDateTime, nullable=True)  # a task of the console: done when, by whom
+    done_by = Column(String(80), nullable=True)
 
     person = relationship("Person", back_populates="requests")
 
@@ -225,6 +232,9 @@ class Handoff(Base):
     resolved_at = Column(UTCDateTime, nullable=True)
     # A safety message (emergency, suicidal thoughts, violence) came: top of the inbox, urgent.
     urgent_at = Column(UTCDateTime, nullable=True)
+    reasons = Column(JSON, nullable=True)  # every reason it was handed over for, in order
+    unread = Column(Integer, nullable=False, default=0, server_default="0")  # messages since staff looked
+    last_message_at = Column(UTCDateTime, nullable=True)
 
     person = relationship("Person")
 
@@ -266,3 +276,15 @@ class AuditEntry(Base):
     action = Column(String(40), nullable=False)  # view_sheet, claim, reply, resolve, mark_attended...
     person_id = Column(Integer, nullable=True, index=True)  # no foreign key: the trail outlives erasure
     detail = Column(String(200), nullable=True)  # never message text
+
+
+class ConsoleNote(Base):
+    """A social worker's private note on a person (encrypted; each one audited; erased with them)."""
+
+    __tablename__ = "console_note"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_name = Column(String(80), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    text_encrypted = Column(Text, nullable=False)

@@ -19,7 +19,10 @@ from bot.screening import ScreeningResult
 # one whose text changes (tests/test_privacy.py holds every version to its English text).
 CONSENT_VERSIONS = {"web": "2026-12-web-v3", "sms": "2026-12-sms-v3"}
 CONSENT_VERSION = CONSENT_VERSIONS["web"]
-REQUEST_KINDS = ("human", "interpreter", "erasure", "sms_stop", "undelivered")  # undelivered: bot/whatsapp.py
+# Each one is a task in the console (bot/console/tasks.py). callback: no free time, a social
+# worker calls back; after_hours: wrote to the team while it was away; undelivered: neither
+# WhatsApp nor SMS reached the person (bot/whatsapp.py).
+REQUEST_KINDS = ("human", "interpreter", "erasure", "sms_stop", "callback", "after_hours", "undelivered")
 # The association tag of a shared link (?src=medecins-du-monde): a short slug, nothing free-form.
 SOURCE_TAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 

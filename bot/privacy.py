@@ -21,9 +21,9 @@ from sqlalchemy import column, create_engine, delete, func, select, table, updat
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot import people, phones
+from bot import crypto, people, phones
 from bot.booking import appointments as booking
-from bot.models import Appointment, Handoff, OutboundSms, Person, PersonRequest, Screening
+from bot.models import Appointment, ConsoleNote, Handoff, OutboundSms, Person, PersonRequest, Screening
 
 DEFAULT_RETENTION_DAYS = 365  # 12 months without any message: the conversation and data go
 ANSWER_COLUMNS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
@@ -83,6 +83,7 @@ def erase_people(session: Session, person_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     session.execute(delete(OutboundSms).where(OutboundSms.person_id.in_(ids)))
+    session.execute(delete(ConsoleNote).where(ConsoleNote.person_id.in_(ids)))  # staff's notes go too
     session.execute(update(Screening).where(Screening.person_id.in_(ids))
                     .values(person_id=None, **{name: None for name in ANSWER_COLUMNS}))
     session.execute(update(PersonRequest).where(PersonRequest.person_id.in_(ids)).values(person_id=None))
@@ -161,6 +162,11 @@ def export(session: Session, tracker_db: str, who: Identity, data_key: str) -> d
             "sms": [{"kind": row.kind, "status": row.status, "at": _iso(row.created_at), "text": row.body}
                     for row in session.execute(select(OutboundSms).where(OutboundSms.person_id == person.id)
                                                .order_by(OutboundSms.id)).scalars()],
+            # What the social workers keep in the console: the name given, their notes.
+            "name_given": crypto.decrypt(person.name_encrypted, data_key) if person.name_encrypted else None,
+            "staff_notes": [{"at": _iso(n.at), "by": n.user_name, "text": crypto.decrypt(n.text_encrypted, data_key)}
+                            for n in session.execute(select(ConsoleNote).where(ConsoleNote.person_id == person.id)
+                                                     .order_by(ConsoleNote.id)).scalars()],
         })
     return result
 

@@ -91,7 +91,7 @@ def test_a_person_handed_over_is_answered_by_a_social_worker_then_by_the_bot_aga
     sheet = staff.get(f"{bot.console_url}/handoffs/{newest}", timeout=10).text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; j&#39;ai besoin d&#39;aide" in sheet
     assert "<script>" not in sheet
-    assert "Fiche de liaison" in sheet and "Pas de repérage enregistré" in sheet
+    assert "Fiche de liaison" in sheet and "Pas encore de réponse au repérage" in sheet
 
     token = csrf(sheet)
     assert staff.post(f"{bot.console_url}/handoffs/{newest}/claim", data={"csrf": token}, timeout=10).ok

@@ -224,3 +224,20 @@ def test_an_erased_person_s_handoff_still_counts_but_names_no_one(db_url):
         handoff, = session.execute(select(Handoff)).scalars()
         assert (handoff.person_id, handoff.conversation, handoff.status) == (None, "erased", "resolved")
         assert handoff.reason == "request_human" and handoff.resolved_at is not None
+
+
+def test_the_name_given_and_staff_notes_are_exported_and_erased_with_the_person(cfg, capsys):
+    from bot.console import search, sheet
+    from bot.models import ConsoleNote
+
+    _, person_id = sms_person(cfg)
+    with session_scope(cfg.database_url) as session:
+        search.set_name(session.get(Person, person_id), "Aïcha Benali", cfg.hash_key, cfg.data_key)
+        sheet.add_note(session, person_id, "claire", "Vue au CMS, dossier AME à compléter", cfg.data_key)
+    assert cli.main(["privacy", "export", "06 12 34 56 78"]) == 0
+    [person] = json.loads(capsys.readouterr().out)["people"]
+    assert person["name_given"] == "Aïcha Benali"
+    assert [(n["by"], n["text"]) for n in person["staff_notes"]] == [("claire", "Vue au CMS, dossier AME à compléter")]
+    assert cli.main(["privacy", "erase", PHONE]) == 0
+    with session_scope(cfg.database_url) as session:
+        assert session.execute(select(func.count()).select_from(ConsoleNote)).scalar_one() == 0

@@ -83,8 +83,10 @@ def test_stop_alone_stops_yet_a_safety_message_is_answered_once_and_urgent_and_s
     found = urgent_handoff(bot, bot.sms_sender(number))
     assert found is not None and found[2] is not None  # urgent
     inbox = staff.get(f"{bot.console_url}/", timeout=10).text
-    assert re.findall(r'href="/handoffs/(\d+)"', inbox)[0] == str(found[0])  # at the top
-    assert "URGENT" in inbox.split(f'href="/handoffs/{found[0]}"')[0].rsplit("<tr", 1)[1]
+    rows = re.findall(r'<tr class="([^"]*)" data-id="(\d+)"', inbox)
+    place = [row_id for _, row_id in rows].index(str(found[0]))
+    assert all("urgent" in classes for classes, _ in rows[:place + 1])  # above every one not urgent
+    assert "URGENT" in inbox.split(f'data-id="{found[0]}"')[1].split("</tr>")[0]
     assert bot.sms(number, EMERGENCY[language]) == [render("utter_emergency", language, SMS).text]
 
     assert bot.sms(number, "START") == [render("sms_started", language, SMS).text]

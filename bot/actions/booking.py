@@ -63,7 +63,7 @@ class ActionOfferSlots(Action):
         ])
         if not free:
             key = store.key_for(tracker.sender_id)
-            await store.run(lambda session: people.record_request(session, key, "human"))
+            await store.run(lambda session: people.record_request(session, key, "callback"))
             dispatcher.utter_message(response="utter_no_slots")
             return []
         dispatcher.utter_message(response="utter_offer_slots", slots=free)

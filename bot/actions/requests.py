@@ -12,9 +12,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import confirm, privacy
+from bot import confirm, people, privacy
 from bot.actions import store
 from bot.actions.handoff import hand_over
+from bot.models import utcnow
+
+ERASED_BY = "l'assistant, à la demande de la personne"
 
 
 class ActionRequestHuman(Action):
@@ -91,8 +94,16 @@ class ActionEraseMyData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
-        await store.run(lambda session: privacy.erase_people(
-            session, [p.id for p in privacy.people_with_keys(session, [key])]))
+
+        def erase(session) -> None:
+            found = privacy.people_with_keys(session, [key])
+            if found:  # a task the console shows, done at once by the assistant (anonymous after)
+                request = people.record_request(session, key, "erasure")
+                request.status, request.done_at, request.done_by = "done", utcnow(), ERASED_BY
+                session.flush()
+            privacy.erase_people(session, [p.id for p in found])
+
+        await store.run(erase)
         dispatcher.utter_message(response="utter_erasure_done")
         return [FollowupAction("action_listen")]  # nothing more: it may follow the confirmation
 

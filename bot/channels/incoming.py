@@ -175,6 +175,14 @@ def raise_urgent(sender: str, reason: str, language: str | None) -> None:
     logger.info("a safety message raised a conversation to urgent (%s)", reason)  # no text, no id
 
 
+def note_message(sender: str) -> None:
+    """The console counts the person's new messages and keeps their latest conversation (bot.handoff)."""
+    cfg = _settings()
+    key = people.person_key(sender, cfg.hash_key)
+    with session_scope(cfg.database_url) as session:
+        handoff.note_message(session, key, sender)
+
+
 def _language(tracker) -> str:
     return supported(tracker.get_slot("language") if tracker else None) or DEFAULT_LANGUAGE
 
@@ -200,6 +208,10 @@ async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: st
       message since the claim gets one acknowledgement; the next ones wait for the social worker;
     - "not understood" in the person's language when Rasa ended the turn without a word."""
     intent = safety_intent(await latest_user_parse(agent, sender))
+    try:
+        await asyncio.to_thread(note_message, sender)
+    except Exception as error:  # the app database is away: the answer still goes
+        logger.error("a message could not be counted for the console: %s", type(error).__name__)
     said = any(m.get("text") or m.get("buttons") for m in messages)
     tracker = await agent.tracker_store.retrieve(sender) if intent or not said else None
     language = _language(tracker)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import os
 import secrets
 from datetime import date, datetime, time, timedelta
 from functools import wraps
@@ -25,27 +26,31 @@ from sqlalchemy.orm import Session
 from bot import dashboard, handoff as handoffs, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
-from bot.console import audit, auth, canned, sheet
+from bot.console import audit, auth, canned, search, sheet, tasks, triage
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
-from bot.models import Handoff
+from bot.models import Appointment, Handoff, Person
 from bot.outbox import PARIS
 from bot.settings import MAX_BODY_BYTES, Settings
 
 T = TypeVar("T")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PUBLIC = {"/login", "/health", "/console.css"}  # everything else needs a session
+PUBLIC = {"/login", "/health", "/console.css", "/console.js"}  # everything else needs a session
 MAX_REPLY = 1600
 HEADERS = {
     "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                               "base-uri 'none'; frame-ancestors 'none'",
+    # Our own script only (the inbox's refresh, bot/console/templates/console.js), no CDN.
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                               "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 }
 REASONS = {"request_human": "a demandé une personne", "rights_handoff": "situation à examiner (droits)",
            "unclear_answers": "réponses non comprises", "unsupported_language": "langue non parlée",
-           "violence": "violence / détresse", "staff": "reprise par l'équipe",
+           "violence": "violences", "staff": "reprise par l'équipe",
            "emergency": "urgence médicale", "suicidal_thoughts": "idées suicidaires"}
 CHANNELS = {"web": "chat web", "sms": "SMS / WhatsApp", "rest": "API"}
+LANGUAGES = {"fr": "français", "en": "anglais", "ar": "arabe", "ro": "roumain", "bn": "bengali", "fa": "dari / persan",
+             "es": "espagnol", "pt": "portugais"}
+POLL_SECONDS = 10  # the inbox asks for its rows again this often (console.js; PASS_CONSOLE_POLL_SECONDS)
 COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
 
 
@@ -61,7 +66,7 @@ def waited(moment: datetime) -> str:
 def _templates() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters.update(paris=paris, waited=waited)
-    env.globals.update(REASONS=REASONS, CHANNELS=CHANNELS)
+    env.globals.update(REASONS=REASONS, CHANNELS=CHANNELS, TASKS=tasks.LABELS, LANGUAGES=LANGUAGES)
     return env
 
 
@@ -102,7 +107,10 @@ def create_app(cfg: Settings) -> Sanic:
 
     def page(name: str, request: Request, status: int = 200, **context: Any) -> HTTPResponse:
         user = getattr(request.ctx, "user", None)
-        html = templates.get_template(name).render(user=user, csrf=user["csrf"] if user else "", **context)
+        # On every page until a new ceilings set is added to bot/rights/rules/ceilings.yaml.
+        warning = tasks.rules_warning(outbox.utcnow().astimezone(PARIS).date()) if user else None
+        html = templates.get_template(name).render(user=user, csrf=user["csrf"] if user else "",
+                                                   rules_warning=warning, **context)
         return response.html(html, status=status, headers=HEADERS)
 
     def staff(*roles: str):
@@ -135,6 +143,11 @@ def create_app(cfg: Settings) -> Sanic:
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
         return response.text("ok")
+
+    @app.get("/console.js")
+    async def js(request: Request) -> HTTPResponse:
+        return response.text((TEMPLATES / "console.js").read_text(), content_type="text/javascript; charset=utf-8",
+                             headers={"X-Content-Type-Options": "nosniff"})
 
     @app.get("/console.css")
     async def css(request: Request) -> HTTPResponse:
@@ -184,14 +197,29 @@ def create_app(cfg: Settings) -> Sanic:
 
     # --- handoffs -----------------------------------------------------------------------------
 
+    def filters(request: Request) -> dict[str, str | None]:
+        reason, site, language = (request.args.get(name) or None for name in ("reason", "site", "language"))
+        return {"reason": reason if reason in REASONS else None, "site": site if site in sites() else None,
+                "language": language if language in LANGUAGES else None}
+
     @app.get("/")
     @staff()
     async def inbox(request: Request) -> HTTPResponse:
-        rows = await run(lambda session: [
-            {"id": h.id, "created_at": h.created_at, "language": h.language, "channel": h.channel,
-             "reason": h.reason, "status": h.status, "claimed_at": h.claimed_at, "urgent_at": h.urgent_at}
-            for h in handoffs.inbox(session)], url)
-        return page("inbox.html", request, handoffs=rows)
+        chosen = filters(request)
+        rows = await run(lambda session: triage.rows(session, **chosen), url)
+        poll = int(os.environ.get("PASS_CONSOLE_POLL_SECONDS") or POLL_SECONDS)
+        return page("inbox.html", request, handoffs=rows, chosen=chosen, sites=sites(), poll=poll,
+                    new_messages=sum(h["unread"] for h in rows))
+
+    @app.get("/inbox/rows")
+    @staff()
+    async def inbox_rows(request: Request) -> HTTPResponse:
+        """The inbox's rows for the page's refresh (console.js), no reload: HTML and counts."""
+        chosen = filters(request)
+        rows = await run(lambda session: triage.rows(session, **chosen), url)
+        html = templates.get_template("inbox_rows.html").render(handoffs=rows, csrf=request.ctx.user["csrf"])
+        return response.json({"html": html, "count": len(rows), "urgent": sum(h["urgent"] for h in rows),
+                              "new_messages": sum(h["unread"] for h in rows)}, headers=HEADERS)
 
     async def _handoff(handoff_id: int) -> dict | None:
         def load(session: Session):
@@ -202,22 +230,166 @@ def create_app(cfg: Settings) -> Sanic:
                     "channel": h.channel, "status": h.status, "paused": h.paused}
         return await run(load, url)
 
+    async def tracker_of(conversation: str | None) -> dict | None:
+        """The conversation's events and slots from Rasa; None if there is none or Rasa is away."""
+        if not conversation or conversation == "erased":
+            return None
+        try:
+            return await rasa.tracker(conversation)
+        except Exception:  # the sheet still shows what the app database holds
+            return None
+
+    async def sheet_page(request: Request, person_id: int, handoff_id: int | None = None) -> HTTPResponse:
+        conversation = await run(lambda session: (
+            session.get(Handoff, handoff_id).conversation if handoff_id else
+            (session.get(Person, person_id).conversation if session.get(Person, person_id) else None)), url)
+        tracker = await tracker_of(conversation)
+
+        def load(session: Session):
+            person = session.get(Person, person_id)
+            h = session.get(Handoff, handoff_id) if handoff_id else None
+            audit.record(session, request.ctx.user, "view_sheet", person_id,
+                         f"handoff {handoff_id}" if handoff_id else "fiche")
+            if h is not None:
+                handoffs.seen(h)
+            return {"handoff": h, "person": person,
+                    "sheet": sheet.build(session, person, tracker or {}, cfg.data_key)}
+
+        context = await run(load, url)
+        return page("handoff.html", request, messages=messages(tracker or {}), conversation_missing=tracker is None,
+                    canned=canned.replies(context["handoff"].language if context["handoff"] else None),
+                    back=f"/handoffs/{handoff_id}" if handoff_id else f"/people/{person_id}",
+                    COVERS=appointments.COVERS, **context)
+
     @app.get("/handoffs/<handoff_id:int>")
     @staff()
     async def show(request: Request, handoff_id: int) -> HTTPResponse:
         found = await _handoff(handoff_id)
         if found is None:
             return response.text("introuvable", status=404, headers=HEADERS)
-        tracker = await rasa.tracker(found["conversation"])
+        return await sheet_page(request, found["person_id"], handoff_id)
+
+    @app.get("/people/<person_id:int>")
+    @staff()
+    async def person_sheet(request: Request, person_id: int) -> HTTPResponse:
+        """The sheet of anyone who screened, booked or was handed over (from appointments, tasks, search)."""
+        if await run(lambda session: session.get(Person, person_id) is None, url):
+            return response.text("introuvable", status=404, headers=HEADERS)
+        return await sheet_page(request, person_id)
+
+    def back_to(request: Request, person_id: int) -> HTTPResponse:
+        back = request.form.get("back") or ""
+        ok = back.startswith(("/handoffs/", "/people/")) and "//" not in back
+        return response.redirect(back if ok else f"/people/{person_id}")
+
+    @app.post("/people/<person_id:int>/notes")
+    @staff()
+    async def add_note(request: Request, person_id: int) -> HTTPResponse:
+        text = request.form.get("text") or ""
+
+        def save(session: Session) -> bool:
+            if session.get(Person, person_id) is None or not text.strip():
+                return False
+            sheet.add_note(session, person_id, request.ctx.user["name"], text, cfg.data_key)
+            audit.record(session, request.ctx.user, "add_note", person_id)  # never the note itself
+            return True
+
+        if not await run(save, url):
+            return response.text("note vide ou personne inconnue", status=400, headers=HEADERS)
+        return back_to(request, person_id)
+
+    @app.post("/people/<person_id:int>/name")
+    @staff()
+    async def set_name(request: Request, person_id: int) -> HTTPResponse:
+        def save(session: Session) -> bool:
+            person = session.get(Person, person_id)
+            if person is None:
+                return False
+            search.set_name(person, request.form.get("name") or "", cfg.hash_key, cfg.data_key)
+            audit.record(session, request.ctx.user, "set_name", person_id)
+            return True
+
+        if not await run(save, url):
+            return response.text("personne inconnue", status=404, headers=HEADERS)
+        return back_to(request, person_id)
+
+    @app.post("/people/<person_id:int>/appointments")
+    @staff()
+    async def book_for(request: Request, person_id: int) -> HTTPResponse:
+        """Book, move or cancel a slot for the person (bot.booking.appointments does the work:
+        reminders scheduled or cancelled with it)."""
+        action, reference = request.form.get("action") or "", request.form.get("reference") or ""
+        slot_id = request.form.get("slot_id") or ""
+
+        def save(session: Session) -> str | None:
+            person = session.get(Person, person_id)
+            if person is None:
+                return "personne inconnue"
+            mine = {a.reference for a in session.query(Appointment).filter(Appointment.person_id == person_id)}
+            if action in ("move", "cancel") and reference not in mine:
+                return "rendez-vous inconnu pour cette personne"
+            if action in ("book", "move") and not slot_id.isdigit():
+                return "choisissez un créneau"
+            if action == "book":
+                done = appointments.book(session, int(slot_id), person.language or "fr", person_id)
+                tasks.done_for(person, ("callback",), request.ctx.user["name"])
+            elif action == "move":
+                done = appointments.reschedule(session, reference, int(slot_id))
+            elif action == "cancel":
+                done = appointments.cancel(session, reference)
+            else:
+                return "action inconnue"
+            audit.record(session, request.ctx.user, f"{action}_appointment", person_id, f"rdv {done.reference}")
+            return None
+
+        try:
+            error = await run(save, url)
+        except appointments.SlotTaken:
+            error = "ce créneau vient d'être pris ou bloqué : choisissez-en un autre"
+        if error:
+            return response.text(error, status=409, headers=HEADERS)
+        return back_to(request, person_id)
+
+    @app.get("/search")
+    @staff()
+    async def search_view(request: Request) -> HTTPResponse:
+        query = (request.args.get("q") or "").strip()[:100]
 
         def load(session: Session):
-            h = session.get(Handoff, handoff_id)
-            audit.record(session, request.ctx.user, "view_sheet", h.person_id, f"handoff {h.id}")
-            return {"handoff": h, "sheet": sheet.build(session, h, tracker.get("slots") or {})}
+            how, found = search.find(session, query, cfg.hash_key)
+            if query:  # who looked for whom: the query itself may be a number, it is not kept
+                audit.record(session, request.ctx.user, "search", found[0].id if len(found) == 1 else None,
+                             f"par {how}, {len(found)} trouvé(s)")
+            return how, [{"id": p.id, "language": p.language, "last_seen_at": p.last_seen_at} for p in found]
 
-        context = await run(load, url)
-        return page("handoff.html", request, messages=messages(tracker),
-                    canned=canned.replies(context["handoff"].language), **context)
+        how, found = await run(load, url)
+        if len(found) == 1:
+            return response.redirect(f"/people/{found[0]['id']}")
+        return page("search.html", request, query=query, how=how, found=found)
+
+    # --- tasks --------------------------------------------------------------------------------
+
+    @app.get("/tasks")
+    @staff()
+    async def tasks_view(request: Request) -> HTTPResponse:
+        state = request.args.get("state") if request.args.get("state") in ("open", "done", "all") else "open"
+        rows = await run(lambda session: tasks.listing(session, state, outbox.utcnow().astimezone(PARIS).date()), url)
+        return page("tasks.html", request, tasks=rows, state=state)
+
+    @app.post("/tasks/<task_id:int>/done")
+    @staff()
+    async def task_done(request: Request, task_id: int) -> HTTPResponse:
+        def save(session: Session) -> None:
+            task = tasks.done(session, task_id, request.ctx.user["name"])
+            audit.record(session, request.ctx.user, f"task_done_{task.kind}", task.person_id)
+
+        try:
+            await run(save, url)
+        except LookupError:
+            return response.text("tâche inconnue", status=404, headers=HEADERS)
+        back = request.form.get("back") or ""
+        return response.redirect(back if back.startswith(("/handoffs/", "/people/", "/tasks")) and "//" not in back
+                                 else "/tasks")
 
     @app.post("/handoffs/<handoff_id:int>/claim")
     @staff()
@@ -231,6 +403,7 @@ def create_app(cfg: Settings) -> Sanic:
         def save(session: Session) -> None:
             h = session.get(Handoff, handoff_id)
             handoffs.claim(session, h, request.ctx.user["id"])
+            handoffs.done_by(h, request.ctx.user["name"], ("after_hours",))  # someone answers now
             audit.record(session, request.ctx.user, "claim", h.person_id, f"handoff {h.id}")
 
         await run(save, url)
@@ -270,7 +443,7 @@ def create_app(cfg: Settings) -> Sanic:
 
         def save(session: Session) -> None:
             h = session.get(Handoff, handoff_id)
-            handoffs.resolve(session, h)
+            handoffs.resolve(session, h, request.ctx.user["name"])
             audit.record(session, request.ctx.user, "resolve", h.person_id, f"handoff {h.id}")
 
         await run(save, url)
@@ -291,7 +464,8 @@ def create_app(cfg: Settings) -> Sanic:
 
         def load(session: Session):
             rows = [{**appointments.as_json(a), "id": a.id, "covers": a.rights_obtained or {},
-                     "starts": a.slot.start_at} for a in appointments.between(session, start, end, site)]
+                     "starts": a.slot.start_at, "person_id": a.person_id}
+                    for a in appointments.between(session, start, end, site)]
             audit.record(session, request.ctx.user, "view_appointments", None,
                          f"{site or 'tous sites'} {'semaine' if week else 'jour'} {first.isoformat()}")
             return rows
