@@ -55,6 +55,7 @@ def services(cfg: Settings, model: Path) -> list[Service]:
         Service("sms", [python, "-m", "bot", "sms", "worker"], None,
                 "SMS worker      " + ("sending through Twilio" if cfg.twilio.live else
                                       "dry run, no Twilio account: read the texts with `python -m bot sms outbox`")),
+        _openings(python),
         Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
                 f"staff console   http://127.0.0.1:{cfg.console_port}/ (first account: python -m bot users create --role coordinator NAME)"),
     ]
@@ -87,7 +88,45 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
     found += [Service(f"sms-{n}", [python, "-m", "bot", "sms", "worker"], None,
                       f"SMS worker {n}    " + ("sending through Twilio" if cfg.twilio.live else "dry run"), wave=2)
               for n in (1, 2)]
+    found.append(_openings(python, wave=2))
     return found
+
+
+def _openings(python: str, wave: int = 0) -> Service:
+    """The daily job keeping slots generated ahead (bot/booking/openings.py): one process is
+    enough in either profile, and two would do no harm."""
+    from bot.booking.openings import weeks_ahead
+
+    return Service("openings", [python, "-m", "bot", "slots", "keep"], None,
+                   f"openings        slots kept {weeks_ahead()} weeks ahead, daily (PASS_OPENINGS_WEEKS)", wave=wave)
+
+
+def first_run_notes(database_url: str, profile: str) -> list[str]:
+    """With PASS_DEMO=1 (`make run` sets it) on a development database with no social worker,
+    demo openings (the prod profile never adds any); and, while no console account exists, how
+    to create the first one."""
+    from sqlalchemy import func, select
+
+    from bot.booking import demo
+    from bot.database import session_scope
+    from bot.models import ConsoleUser
+
+    notes = []
+    with session_scope(database_url) as session:
+        if profile == "dev" and os.environ.get("PASS_DEMO") == "1":
+            added = demo.add_if_empty(session, time_today())
+            if added is not None:
+                notes.append(demo.summary(added))
+        if not session.execute(select(func.count()).select_from(ConsoleUser)).scalar_one():
+            notes.append("no console account yet: create the first one with\n"
+                         "    .venv/bin/python -m bot users create --role coordinator YOUR_NAME")
+    return notes
+
+
+def time_today():
+    from bot.outbox import PARIS, utcnow
+
+    return utcnow().astimezone(PARIS).date()
 
 
 def prod_environment(cfg: Settings) -> dict[str, str]:
@@ -205,6 +244,7 @@ def main(profile: str = "dev") -> int:
         return 1
     model = training.ensure_model()
     database.upgrade(cfg.database_url)
+    notes = first_run_notes(cfg.database_url, profile)
     launcher = Launcher((prod_services if profile == "prod" else services)(cfg, model), env)
     # Explicit handlers: a launcher started in the background inherits an ignored SIGINT.
     signal.signal(signal.SIGINT, _raise_interrupt)
@@ -218,6 +258,8 @@ def main(profile: str = "dev") -> int:
         print(f"  app database    {_without_password(cfg.database_url)}", flush=True)
         if profile == "prod":
             print(f"  tracker store   {_without_password(cfg.tracker_database_url)}\n  lock store      {cfg.redis_url}")
+        for note in notes:
+            print(f"\n  {note}")
         print("  Ctrl-C stops everything.\n", flush=True)
         launcher.watch()
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox, reminders
+from bot.i18n import N_, gettext
 from bot.booking.sites import sites
 from bot.booking.slots import PARIS
 from bot.models import Appointment, Slot
@@ -102,12 +103,19 @@ def as_json(appointment: Appointment) -> dict[str, Any]:
     }
 
 
+# Until the city confirms a site's address the chat says who gives it (an SMS keeps the name
+# alone: a reminder stays one segment).
+UNCONFIRMED_SITE = N_("{name} (address given by the social worker)")
+
+
 def message_params(appointment: Appointment) -> dict[str, Any]:
     """What texts about an appointment say: when, where (the address only once confirmed),
     its reference."""
     site = sites()[appointment.slot.site]
-    address = f", {site.address}" if site.confirmed and site.address else ""
-    return {"when": start_iso(appointment.slot), "site": site.name + address,
+    confirmed = site.confirmed and site.address
+    address = f", {site.address}" if confirmed else ""
+    name = site.name + address if confirmed else gettext(UNCONFIRMED_SITE, appointment.language).format(name=site.name)
+    return {"when": start_iso(appointment.slot), "site": name,
             "sms_site": site.sms_name + address, "reference": appointment.reference}
 
 
