@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot import dashboard, handoff as handoffs, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
-from bot.console import audit, auth, canned, sheet
+from bot.console import audit, auth, canned, openings, sheet
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Handoff
@@ -47,6 +48,7 @@ REASONS = {"request_human": "a demandé une personne", "rights_handoff": "situat
            "emergency": "urgence médicale", "suicidal_thoughts": "idées suicidaires"}
 CHANNELS = {"web": "chat web", "sms": "SMS / WhatsApp", "rest": "API"}
 COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
+CARE = {"medicines": "médicaments", "laboratory": "laboratoire", "radiology": "radiologie", "nursing": "soins infirmiers"}
 
 
 def paris(moment: datetime | None) -> str:
@@ -291,7 +293,7 @@ def create_app(cfg: Settings) -> Sanic:
 
         def load(session: Session):
             rows = [{**appointments.as_json(a), "id": a.id, "covers": a.rights_obtained or {},
-                     "starts": a.slot.start_at} for a in appointments.between(session, start, end, site)]
+                     "care": a.care_obtained or [], "follow_up": a.follow_up, "starts": a.slot.start_at} for a in appointments.between(session, start, end, site)]
             audit.record(session, request.ctx.user, "view_appointments", None,
                          f"{site or 'tous sites'} {'semaine' if week else 'jour'} {first.isoformat()}")
             return rows
@@ -300,18 +302,20 @@ def create_app(cfg: Settings) -> Sanic:
         return page("appointments.html", request, rows=rows, sites=sites(), site=site, week=week, day=day,
                     first=first, previous=first - timedelta(days=7 if week else 1),
                     next=first + timedelta(days=7 if week else 1), COVERS=appointments.COVERS,
-                    COVER_STATES=COVER_STATES)
+                    COVER_STATES=COVER_STATES, CARE=CARE)
 
     @app.post("/appointments/<appointment_id:int>")
     @staff()
     async def record_visit(request: Request, appointment_id: int) -> HTTPResponse:
         status = request.form.get("status") or ""
         covers = {cover: request.form.get(cover) for cover in appointments.COVERS if request.form.get(cover)}
+        care = [kind for kind in appointments.CARE if request.form.get(f"care_{kind}")]
+        follow_up = request.form.get("follow_up") == "yes"
 
         def save(session: Session) -> int | None:
-            appointment = appointments.record_visit(session, appointment_id, status, covers)
+            appointment = appointments.record_visit(session, appointment_id, status, covers, care, follow_up)
             audit.record(session, request.ctx.user, f"mark_{status}", appointment.person_id,
-                         f"rdv {appointment.reference} {covers or ''}")
+                         f"rdv {appointment.reference} {covers or ''} {' '.join(care)}{' suivi' if follow_up else ''}")
             return appointment.person_id
 
         try:
@@ -354,9 +358,10 @@ def create_app(cfg: Settings) -> Sanic:
         funnel = [{"label": dashboard.LABELS[m], "shown": dashboard.shown(total[m], m),
                    "width": round(100 * (dashboard.SMALL - 1 if 0 < total[m] < dashboard.SMALL else total[m]) / top)}
                   for m in dashboard.FUNNEL]
+        by_month = figures if by == "month" else await table(first, last, "month")
         return page("dashboard.html", request, figures=figures, first=first, last=last, by=by, funnel=funnel,
                     DIMENSIONS=dashboard.DIMENSIONS, METRICS=dashboard.METRICS, LABELS=dashboard.LABELS,
-                    shown=dashboard.shown)
+                    shown=dashboard.shown, trend=Markup(dashboard.trend_svg(by_month)))
 
     @app.get("/dashboard.csv")
     @staff("coordinator")
@@ -366,6 +371,7 @@ def create_app(cfg: Settings) -> Sanic:
         return response.text(body, content_type="text/csv; charset=utf-8", headers={
             **HEADERS, "Content-Disposition": f'attachment; filename="pass-{by}-{first}-{last}.csv"'})
 
+    openings.register(app, staff=staff, page=page, run=run, url=url, day_of=_day)  # block slots, days, sites
     return app
 
 
