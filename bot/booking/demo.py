@@ -1,15 +1,18 @@
 """Demo openings for a first `make run` (development profile only, never `make run-prod`):
 on a database with no social worker, two clearly marked demo social workers, one per site,
-and their slots for the next 4 weeks, so that a newcomer can book and see the reminders."""
+and their slots for the next 4 weeks, so that a newcomer can book and see the reminders.
+
+The first days are closed (a demo closure, shown in the console): every demo booking is then
+at least 3 days ahead, so its two reminders (2 days and 1 day before) are in the outbox."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.booking import slots
-from bot.models import SocialWorker
+from bot.models import Closure, SocialWorker
 
 DEMO_PREFIX = "DÉMO — "  # in every demo name: nobody takes them for real staff
 DEMO_WORKERS = (
@@ -17,6 +20,7 @@ DEMO_WORKERS = (
     ("AS Plaine", "cms_2", {1: [("09:00", "12:30")], 2: [("14:00", "17:00")], 4: [("09:00", "12:30")]}),
 )
 DEMO_DAYS = 28
+DEMO_CLOSED_DAYS = 3
 
 
 def add_if_empty(session: Session, today: date) -> int | None:
@@ -26,6 +30,10 @@ def add_if_empty(session: Session, today: date) -> int | None:
         return None
     for name, site, weekly in DEMO_WORKERS:
         slots.add_worker(session, DEMO_PREFIX + name, site, weekly)
+    session.add(Closure(site=None, first_day=today, last_day=today + timedelta(days=DEMO_CLOSED_DAYS - 1),
+                        reason="DÉMO : premiers jours fermés, pour que les rappels SMS soient visibles",
+                        created_by="démo"))
+    session.flush()
     return slots.generate(session, today, DEMO_DAYS)
 
 

@@ -175,6 +175,9 @@ def test_demo_openings_only_on_an_empty_database_and_clearly_marked(db_url):
         assert all(w.name.startswith("DÉMO") for w in workers)
         last = max(s.start_at for s in session.execute(select(Slot)).scalars())
         assert MONDAY + timedelta(days=21) <= last.date() < MONDAY + timedelta(days=28)
+        # Nothing offered in the first 3 days: a demo booking gets both its reminders.
+        first = appointments.free_slots(session, datetime.combine(MONDAY, datetime.min.time(), timezone.utc))[0]
+        assert first.start_at.date() >= MONDAY + timedelta(days=3)
         assert demo.add_if_empty(session, MONDAY) is None  # never twice, never beside real staff
 
 
@@ -188,3 +191,22 @@ def test_make_run_adds_demo_openings_and_make_run_prod_never(db_url, monkeypatch
     dev = launcher.first_run_notes(db_url, "dev")
     assert any(note.startswith("DEMO: 2 demo social workers") for note in dev)
     assert "PASS_DEMO=1 $(PY) -m bot run" in (ROOT / "Makefile").read_text()
+
+
+def test_an_unconfirmed_site_is_named_and_its_address_left_to_the_social_worker_in_every_language(db_url):
+    from bot.i18n import SUPPORTED_LANGUAGES
+    from bot.rendering import SMS, WEB, render
+
+    with session_scope(db_url) as session:
+        two_sites(session)
+        for language in SUPPORTED_LANGUAGES:
+            booked = appointments.book(session, slot_at(session, "cms_1", MONDAY, "09:00").id, language)
+            params = appointments.message_params(booked)
+            web = render("utter_booked", language, WEB, params).text
+            sms = render("utter_booked", language, SMS, params).text
+            assert "CMS Moulins" in web and "EXEMPLE" not in web.upper() and "(EXEMPLE)" not in sms
+            assert params["site"] != "CMS Moulins (address given by the social worker)" or language == "en", language
+            assert params["sms_site"] == "CMS Moulins"  # an SMS stays short
+            appointments.cancel(session, booked.reference)
+        french = appointments.book(session, slot_at(session, "cms_1", MONDAY, "09:00").id, "fr")
+        assert appointments.message_params(french)["site"] == "CMS Moulins (adresse donnée par l'assistante sociale)"
