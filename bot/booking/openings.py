@@ -206,5 +206,8 @@ def run_daily(database_url: str | None = None) -> int:
                 last_run = now
             except Exception:  # the database was away, or another job won a race: next minute
                 logger.exception("openings round failed")
-        clock.sleep(5 if last_run is None else 60)
+        for _ in range(5 if last_run is None else 60):  # a second at a time: SIGTERM stops it at once
+            if stopping:
+                break
+            clock.sleep(1)
     return 0

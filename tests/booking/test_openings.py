@@ -210,3 +210,26 @@ def test_an_unconfirmed_site_is_named_and_its_address_left_to_the_social_worker_
             appointments.cancel(session, booked.reference)
         french = appointments.book(session, slot_at(session, "cms_1", MONDAY, "09:00").id, "fr")
         assert appointments.message_params(french)["site"] == "CMS Moulins (adresse donnée par l'assistante sociale)"
+
+
+def test_the_daily_job_runs_at_start_and_stops_at_once_on_sigterm(db_url, tmp_path):
+    import signal
+    import time
+
+    with session_scope(db_url) as session:
+        slots.add_worker(session, "AS", "cms_2", {d: [("09:00", "10:00")] for d in range(5)})
+    env = {**os.environ, "DATABASE_URL": db_url, "PASS_VAR_DIR": str(tmp_path / "var"), "PASS_OPENINGS_WEEKS": "1"}
+    job = subprocess.Popen([sys.executable, "-m", "bot", "slots", "keep"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):
+            with session_scope(db_url) as session:
+                if session.execute(select(Slot)).first():
+                    break
+            time.sleep(0.1)
+        job.send_signal(signal.SIGTERM)
+        assert job.wait(timeout=5) == 0  # within the launcher's grace, not killed
+    finally:
+        job.kill() if job.poll() is None else None
+    with session_scope(db_url) as session:
+        assert len(session.execute(select(Slot)).scalars().all()) >= 8  # a week of working days, weekends aside
