@@ -4,7 +4,7 @@ staff blocking a slot, a day or a site (sick leave, a closed centre).
 A blocked slot is never offered (appointments.free_slots). The people already booked on it are
 moved at once to the soonest free time (same site first) and told by SMS, in their language,
 with the new time and how to cancel or change it; if nothing is free, their appointment is
-cancelled, they are told a social worker will contact them, and the console lists them.
+cancelled, they are told a social worker will contact them, and a "callback" task is opened.
 Every block is written to the audit log (bot/console/audit.py), from the console or the CLI.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.booking import appointments, slots
 from bot.console import audit
-from bot.models import Appointment, Closure, OutboundSms, Person, Slot
+from bot.models import Appointment, Closure, OutboundSms, Person, PersonRequest, Slot
 from bot.rendering import SMS, render
 from bot.settings import PARIS
 
@@ -159,9 +159,22 @@ def _move(session: Session, appointment: Appointment, now: datetime) -> Outcome:
                      new.slot.start_at - MOVE_NOT_BEFORE, now)
         return Outcome(new.person_id, old_reference, new.reference, new.slot.start_at, told)
     appointments.cancel(session, old_reference)
+    _callback_task(session, appointment.person_id)
     told = _tell(session, appointment.person_id, appointment.id, "sms_cancelled_by_team",
                  {"when": old_start}, max(old_start, now + DAILY), now)
     return Outcome(appointment.person_id, old_reference, None, None, told)
+
+
+def _callback_task(session: Session, person_id: int | None) -> None:
+    """Nothing free: the SMS promises a call, so the console gets a "callback" task (the kind
+    the console's task list shows as "no free time: call the person back")."""
+    if person_id is None:
+        return
+    open_one = session.execute(select(PersonRequest).where(
+        PersonRequest.person_id == person_id, PersonRequest.kind == "callback",
+        PersonRequest.status == "open")).first()
+    if open_one is None:
+        session.add(PersonRequest(person_id=person_id, kind="callback", status="open"))
 
 
 def _tell(session: Session, person_id: int | None, appointment_id: int, text: str, params: dict,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot import launcher, people, phones, settings
 from bot.booking import appointments, demo, openings, slots
 from bot.database import session_scope
-from bot.models import Appointment, AuditEntry, OutboundSms, Slot, SocialWorker
+from bot.models import Appointment, AuditEntry, OutboundSms, PersonRequest, Slot, SocialWorker
 from bot.settings import ROOT
 from bot.sms import is_gsm7
 
@@ -116,6 +116,9 @@ def test_a_closed_site_moves_people_to_the_other_site_or_cancels_and_says_so(db_
         moved = appointments.find(session, outcomes[0].new_reference)
         assert moved.slot.site == "cms_2" and moved.person_id == first
         assert outcomes[1].new_reference is None and appointments.find(session, references[1]).status == "cancelled"
+        # The SMS promises a call: the console has a callback task for that person.
+        tasks = session.execute(select(PersonRequest).where(PersonRequest.kind == "callback")).scalars().all()
+        assert [(t.person_id, t.status) for t in tasks] == [(second, "open")]
         texts = {r.kind: r.body for r in session.execute(select(OutboundSms).where(OutboundSms.kind.in_(
             ("moved", "cancelled_by_team")))).scalars()}
         assert "CMS Plaine" in texts["moved"] and "Nouvel horaire" in texts["moved"]
