@@ -124,8 +124,8 @@ def figures(session: Session, start: datetime, end: datetime, by: str = "languag
     for handoff in session.execute(
             select(Handoff).where(Handoff.created_at >= start, Handoff.created_at < end)).scalars():
         # The handoff keeps its channel and language after erasure; its association goes.
-        group = {"site": None, "month": month_of(handoff.created_at), "channel": handoff.channel,
-                 "language": handoff.language}.get(by) or person_group(handoff.person, by)
+        group = None if by == "site" else ({"month": month_of(handoff.created_at), "channel": handoff.channel,
+                                            "language": handoff.language}.get(by) or person_group(handoff.person, by))
         add("handoffs", group, handoff.id)
         if handoff.claimed_at:
             minutes = (handoff.claimed_at - handoff.created_at).total_seconds() / 60
@@ -145,6 +145,16 @@ def figures(session: Session, start: datetime, end: datetime, by: str = "languag
         table[group] = row
     table.setdefault(TOTAL, {metric: (None if metric == "pickup_minutes" else 0) for metric in METRICS})
     return table
+
+
+def label(group: str, by: str) -> str:
+    """A group as staff read it: a site by its name, the rest as it is."""
+    if by == "site":
+        from bot.booking.sites import sites
+
+        found = sites().get(group)
+        return found.name if found else group
+    return group
 
 
 def shown(value: Any, metric: str = "") -> str:
@@ -170,7 +180,7 @@ def to_csv(table: dict[str, dict[str, Any]], by: str) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([DIMENSIONS[by], *(LABELS[m] for m in METRICS)])
     for group, row in table.items():
-        writer.writerow([group, *(shown(row[m], m) for m in METRICS)])
+        writer.writerow([label(group, by), *(shown(row[m], m) for m in METRICS)])
     return out.getvalue()
 
 

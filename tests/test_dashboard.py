@@ -78,6 +78,8 @@ def test_small_counts_are_shown_as_less_than_5_in_the_table_and_the_csv(db_url):
     assert exported.startswith("\ufeffassociation;repérées;éligibles PASS;RDV pris;venues")
     assert "\r\nmdm;5;<5;" in exported
     assert by_site["cms_1"]["booked"] == 6 and by_site["cms_1"]["screened"] is None
+    assert list(by_site) == ["cms_1", "Total"]  # handoffs belong to no site: in the total only
+    assert "\r\nCMS Moulins;—;—;6;" in dashboard.to_csv(by_site, "site")  # a site by its name
     assert dashboard.shown(by_site["cms_1"]["screened"]) == "—"
 
 

@@ -361,7 +361,7 @@ def create_app(cfg: Settings) -> Sanic:
         by_month = figures if by == "month" else await table(first, last, "month")
         return page("dashboard.html", request, figures=figures, first=first, last=last, by=by, funnel=funnel,
                     DIMENSIONS=dashboard.DIMENSIONS, METRICS=dashboard.METRICS, LABELS=dashboard.LABELS,
-                    shown=dashboard.shown, trend=Markup(dashboard.trend_svg(by_month)))
+                    shown=dashboard.shown, label=dashboard.label, trend=Markup(dashboard.trend_svg(by_month)))
 
     @app.get("/dashboard.csv")
     @staff("coordinator")
