@@ -215,6 +215,7 @@ def trend_svg(by_month: dict[str, dict[str, Any]]) -> str:
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"'
                      + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
         for i, m in enumerate(months):
+            parts.append(f'<circle cx="{x(i):.0f}" cy="{y(by_month[m][metric]):.0f}" r="3" fill="{colour}"/>')
             parts.append(f'<text x="{x(i) + 4:.0f}" y="{y(by_month[m][metric]) - 4:.0f}" font-size="11">'
                          f'{escape(shown(by_month[m][metric], metric))}</text>')
         legend = height + 20 * n
