@@ -9,8 +9,11 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: run run-prod bench test personas install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
 
+# On an empty development database, demo openings (two demo social workers, 4 weeks, both sites:
+# bot/booking/demo.py) so that the whole path can be tried; `make run-prod` never adds them.
+PASS_DEMO ?= 1
 run: install catalogs
-	$(PY) -m bot run
+	PASS_DEMO=$(PASS_DEMO) $(PY) -m bot run
 
 # The production profile on this machine: PostgreSQL and Redis from Debian's packages on loopback
 # (data kept in var/postgres and var/redis), nginx in front of two Rasa and two action servers.

@@ -24,8 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("nlu-report", help="per-language intent figures on the held-out examples")
     commands.add_parser("sms-report", help="the SMS texts that cost the most segments")
     slots = commands.add_parser("slots", help="appointment slots")
-    slots.add_argument("action", choices=["generate"], help="create the missing slots from the weekly openings")
-    slots.add_argument("--days", type=int, default=28, help="how many days ahead (default 28)")
+    slots.add_argument("action", choices=["generate", "keep", "block", "unblock", "demo"],
+                       help="generate: create the missing slots from the weekly openings; keep: do it now and "
+                            "every day, PASS_OPENINGS_WEEKS ahead (make run starts it); block: take a slot "
+                            "(--slot) or days (--day [--to] [--site]) out, moving whoever was booked; unblock: "
+                            "offer a slot again; demo: demo openings on an empty development database")
+    slots.add_argument("--days", type=int, default=28, help="generate: how many days ahead (default 28)")
+    slots.add_argument("--slot", type=int, help="block / unblock: the slot id (shown in the console)")
+    slots.add_argument("--day", type=date.fromisoformat, help="block: the first closed day, YYYY-MM-DD")
+    slots.add_argument("--to", type=date.fromisoformat, help="block: the last closed day (default: --day)")
+    slots.add_argument("--site", help="block: the site closed (default: every site)")
+    slots.add_argument("--reason", help="block: why (sick leave, centre closed...), kept in the audit log")
     workers = commands.add_parser("workers", help="social workers")
     workers.add_argument("action", choices=["add"])
     workers.add_argument("name")
@@ -81,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot import sms_report
 
         return sms_report.main()
+    if args.command == "slots" and args.action == "keep":
+        from bot.booking import openings
+
+        return openings.run_daily()
     if args.command in ("slots", "workers", "appointments"):
         return _booking(args)
     if args.command in ("sms", "renewal"):
@@ -149,6 +162,8 @@ def _booking(args: argparse.Namespace) -> int:
                 print(f"error: --weekly: {error}", file=sys.stderr)
                 return 2
             print(f"social worker {worker.id} added at {args.site}")
+        elif args.command == "slots" and args.action != "generate":
+            return _openings(session, args)
         elif args.command == "slots":
             print(f"{slots.generate(session, date.today(), args.days)} slots created")
         elif args.json:
@@ -157,6 +172,39 @@ def _booking(args: argparse.Namespace) -> int:
             for appointment in appointments.listing(session, args.status):
                 row = appointments.as_json(appointment)
                 print(f"{row['reference']}  {row['start']}  {row['site']:10}  {row['status']:9}  {row['language']}")
+    return 0
+
+
+def _openings(session, args: argparse.Namespace) -> int:
+    from bot.booking import demo, openings
+    from bot.booking.sites import sites
+
+    if args.action == "demo":
+        added = demo.add_if_empty(session, date.today())
+        print(demo.summary(added))
+        return 0
+    if args.action == "unblock" and args.slot:
+        openings.unblock_slot(session, args.slot)
+        print(f"slot {args.slot} offered again")
+        return 0
+    if args.action != "block" or bool(args.slot) == bool(args.day) or not args.reason:
+        print("error: block needs --reason and either --slot or --day; unblock needs --slot", file=sys.stderr)
+        return 2
+    if args.site and args.site not in sites():
+        print(f"error: unknown site {args.site!r} (known: {', '.join(sites())})", file=sys.stderr)
+        return 2
+    try:
+        outcomes = (openings.block_slot(session, args.slot, args.reason) if args.slot else
+                    openings.block_days(session, args.day, args.to or args.day, args.reason, site=args.site))
+    except (LookupError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    moved = [o for o in outcomes if o.new_reference]
+    print(f"blocked; {len(moved)} appointment(s) moved, {len(outcomes) - len(moved)} cancelled (nothing free), "
+          f"{sum(not o.told_by_sms for o in outcomes)} to tell by other means (no SMS)")
+    for outcome in outcomes:
+        print(f"  {outcome.old_reference} -> {outcome.new_reference or 'cancelled'}"
+              f"{'' if outcome.told_by_sms else '  (no SMS: tell them)'}")
     return 0
 
 

@@ -77,6 +77,7 @@ def services(cfg: Settings, model: Path) -> list[Service]:
                 "SMS worker      " + ("sending through Twilio" if cfg.twilio.live else
                                       "dry run, no Twilio account: read the texts with `python -m bot sms outbox`"),
                 heartbeat=cfg.var_dir / "sms.heartbeat"),
+        _openings(python),
         Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
                 f"staff console   http://127.0.0.1:{cfg.console_port}/ (first account: python -m bot users create --role coordinator NAME)"),
     ]
@@ -110,20 +111,62 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
                       f"SMS worker {n}    " + ("sending through Twilio" if cfg.twilio.live else "dry run"), wave=2,
                       heartbeat=cfg.var_dir / f"sms-{n}.heartbeat")
               for n in (1, 2)]
+    found.append(_openings(python, wave=2))
     return found
 
 
 def with_metrics(found: list[Service], first_port: int | None) -> list[Service]:
     """Each service's metrics port, in order from `first_port` (PASS_METRICS_FIRST_PORT, default
-    9400; 0 or empty: no metrics). nginx has none of ours."""
+    9400; 0 or empty: no metrics). nginx and the daily openings job have none."""
     if not first_port:
         return found
     ports = iter(range(first_port, first_port + len(found)))
-    return [service if service.name == "proxy" else replace(service, metrics_port=next(ports)) for service in found]
+    return [service if service.name in WITHOUT_METRICS else replace(service, metrics_port=next(ports))
+            for service in found]
+
+
+WITHOUT_METRICS = {"proxy", "openings"}
 
 
 def metrics_first_port() -> int | None:
     return int(os.environ.get("PASS_METRICS_FIRST_PORT", "9400") or 0) or None
+
+
+def _openings(python: str, wave: int = 0) -> Service:
+    """The daily job keeping slots generated ahead (bot/booking/openings.py): one process is
+    enough in either profile, and two would do no harm."""
+    from bot.booking.openings import weeks_ahead
+
+    return Service("openings", [python, "-m", "bot", "slots", "keep"], None,
+                   f"openings        slots kept {weeks_ahead()} weeks ahead, daily (PASS_OPENINGS_WEEKS)", wave=wave)
+
+
+def first_run_notes(database_url: str, profile: str) -> list[str]:
+    """With PASS_DEMO=1 (`make run` sets it) on a development database with no social worker,
+    demo openings (the prod profile never adds any); and, while no console account exists, how
+    to create the first one."""
+    from sqlalchemy import func, select
+
+    from bot.booking import demo
+    from bot.database import session_scope
+    from bot.models import ConsoleUser
+
+    notes = []
+    with session_scope(database_url) as session:
+        if profile == "dev" and os.environ.get("PASS_DEMO") == "1":
+            added = demo.add_if_empty(session, time_today())
+            if added is not None:
+                notes.append(demo.summary(added))
+        if not session.execute(select(func.count()).select_from(ConsoleUser)).scalar_one():
+            notes.append("no console account yet: create the first one with\n"
+                         "    .venv/bin/python -m bot users create --role coordinator YOUR_NAME")
+    return notes
+
+
+def time_today():
+    from bot.outbox import PARIS, utcnow
+
+    return utcnow().astimezone(PARIS).date()
 
 
 def prod_environment(cfg: Settings) -> dict[str, str]:
@@ -323,6 +366,7 @@ def main(profile: str = "dev") -> int:
         return 1
     model = training.ensure_model()
     database.upgrade(cfg.database_url)
+    notes = first_run_notes(cfg.database_url, profile)
     launcher = Launcher(with_metrics((prod_services if profile == "prod" else services)(cfg, model),
                                      metrics_first_port()), env)
     # Explicit handlers: a launcher started in the background inherits an ignored SIGINT.
@@ -342,6 +386,8 @@ def main(profile: str = "dev") -> int:
         print(f"  app database    {_without_password(cfg.database_url)}", flush=True)
         if profile == "prod":
             print(f"  tracker store   {_without_password(cfg.tracker_database_url)}\n  lock store      {cfg.redis_url}")
+        for note in notes:
+            print(f"\n  {note}")
         print("  Ctrl-C stops everything.\n", flush=True)
         launcher.watch()
     except KeyboardInterrupt:

@@ -133,6 +133,23 @@ class Slot(Base):
     start_at = Column(UTCDateTime, nullable=False, index=True)  # UTC
     end_at = Column(UTCDateTime, nullable=False)
     blocked = Column(Boolean, nullable=False, default=False)  # set by staff: not offered
+    blocked_reason = Column(String(200), nullable=True)  # sick leave, centre closed... (bot/booking/openings.py)
+    blocked_at = Column(UTCDateTime, nullable=True)
+
+
+class Closure(Base):
+    """Days when a site (or every site) receives nobody: the slots generated later for these
+    days are born blocked (bot/booking/openings.py)."""
+
+    __tablename__ = "closure"
+
+    id = Column(Integer, primary_key=True)
+    site = Column(String(40), nullable=True)  # NULL: every site
+    first_day = Column(Date, nullable=False)
+    last_day = Column(Date, nullable=False)
+    reason = Column(String(200), nullable=False)
+    created_by = Column(String(80), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class Appointment(Base):
@@ -152,6 +169,9 @@ class Appointment(Base):
     language = Column(String(8), nullable=False)
     # What the person actually obtained, recorded by staff: {"PUMA": "opened", "AME": "pending"...}
     rights_obtained = Column(JSON, nullable=True)
+    # Care obtained without advancing fees, recorded at the visit: ["medicines", "laboratory"...]
+    care_obtained = Column(JSON, nullable=True)
+    follow_up = Column(Boolean, nullable=True)  # chose regular follow-up at a CMS
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

@@ -57,7 +57,7 @@ def _label(choice: Choice, language: str, kind: str) -> str:
 
 
 # Parameters holding a moment as ISO 8601 text (actions send JSON): said as a date and time.
-MOMENT_PARAMS = frozenset({"when"})
+MOMENT_PARAMS = frozenset({"when", "old_when"})
 
 
 def _param(name: str, value: Any) -> Any:

@@ -473,6 +473,15 @@ RESPONSES: dict[str, Response] = {
         N_("Hello, your health cover ends on {until}. Ask to renew it now: write APPOINTMENT to "
            "get a time with a social worker."),
     ),
+    # A slot blocked by staff (bot/booking/openings.py): the person is moved, or told why not.
+    "sms_moved": Response(
+        N_("Your appointment of {old_when} cannot take place. New time: {when}, {sms_site}. Ref. "
+           "{reference}. To cancel, write CANCEL; to move it, write CHANGE."),
+    ),
+    "sms_cancelled_by_team": Response(
+        N_("Your appointment of {when} cannot take place and no other time is free yet. A social "
+           "worker will contact you. Write APPOINTMENT to ask for a new one."),
+    ),
     "utter_goodbye": Response(N_("Goodbye, take care.")),
     "utter_you_are_welcome": Response(N_("You're welcome.")),
 }

@@ -12,7 +12,7 @@ from bot.sms import is_gsm7, segments
 SAMPLE_PARAMS = {
     "name": "CPAM de la Seine-Saint-Denis", "sms_name": "CPAM de la Seine-Saint-Denis",
     "details": "1 rue de la Poste, 9h-16h", "amount": 14, "reference": "K7M2QX",
-    "when": "2026-12-07T09:00:00+01:00", "site": "Centre municipal de santé n°1", "sms_site": "Centre municipal de santé 1",
+    "when": "2026-12-07T09:00:00+01:00", "old_when": "2026-12-04T14:00:00+01:00", "site": "CMS Moulins", "sms_site": "CMS Moulins",
     "slots": [{"payload": "/choose_slot{\"slot_id\": \"1\"}", "start": "2026-12-07T09:00:00+01:00"},
               {"payload": "/choose_slot{\"slot_id\": \"2\"}", "start": "2026-12-08T14:30:00+01:00"}],
     "until": date(2027, 6, 1), "months": 8, "count": 3, "age": 16,

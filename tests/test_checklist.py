@@ -46,4 +46,4 @@ def test_confirmed_addresses_are_shown(monkeypatch):
 
 def test_where_to_go_before_any_rights_names_care_and_help_with_papers():
     names = [m.params["name"] for m in checklist.where_to_go(None)[1:]]
-    assert any("Centres municipaux de santé" in name for name in names)
+    assert any("CMS Moulins" in name for name in names) and any("CMS Plaine" in name for name in names)

@@ -179,8 +179,9 @@ def test_only_coordinators_read_the_audit_log_and_the_dashboard_which_counts_the
     assert "Parcours" in board and "<5" not in board  # escaped, as every text
     exported = coordinator.get(f"{bot.console_url}/dashboard.csv", params={"by": "channel"}, timeout=10)
     assert exported.headers["content-type"].startswith("text/csv")
-    rows = {line.split(",")[0]: line.split(",") for line in exported.text.splitlines()}
-    handoffs = rows["channel"].index("handoffs")
+    text = exported.content.decode("utf-8-sig")  # a French spreadsheet's CSV: BOM and semicolons
+    rows = {line.split(";")[0]: line.split(";") for line in text.splitlines()}
+    handoffs = rows["canal"].index("demandes d'humain")
     from bot.dashboard import shown
     from bot.database import session_scope
     from bot.models import Handoff

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox, reminders
+from bot.i18n import N_, gettext
 from bot.booking.sites import sites
 from bot.booking.slots import PARIS
 from bot.models import Appointment, Slot
@@ -18,6 +19,8 @@ STATUSES = ("booked", "cancelled", "attended", "no_show")
 # What staff record after the appointment: each cover, and what became of the application.
 COVERS = ("PUMA", "CSS", "AME")
 COVER_STATES = ("opened", "refused", "pending")
+# Care the person obtained without advancing fees, recorded at the visit (the seed's indicators).
+CARE = ("medicines", "laboratory", "radiology", "nursing")
 # Easy to read out and to type on a phone: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 6
@@ -102,12 +105,19 @@ def as_json(appointment: Appointment) -> dict[str, Any]:
     }
 
 
+# Until the city confirms a site's address the chat says who gives it (an SMS keeps the name
+# alone: a reminder stays one segment).
+UNCONFIRMED_SITE = N_("{name} (address given by the social worker)")
+
+
 def message_params(appointment: Appointment) -> dict[str, Any]:
     """What texts about an appointment say: when, where (the address only once confirmed),
     its reference."""
     site = sites()[appointment.slot.site]
-    address = f", {site.address}" if site.confirmed and site.address else ""
-    return {"when": start_iso(appointment.slot), "site": site.name + address,
+    confirmed = site.confirmed and site.address
+    address = f", {site.address}" if confirmed else ""
+    name = site.name + address if confirmed else gettext(UNCONFIRMED_SITE, appointment.language).format(name=site.name)
+    return {"when": start_iso(appointment.slot), "site": name,
             "sms_site": site.sms_name + address, "reference": appointment.reference}
 
 
@@ -140,9 +150,11 @@ def between(session: Session, start: datetime, end: datetime, site: str | None =
     return list(session.execute(query.order_by(Slot.start_at, Appointment.id)).scalars())
 
 
-def record_visit(session: Session, appointment_id: int, status: str, covers: dict[str, str]) -> Appointment:
-    """Staff after the appointment: attended or no-show, and each cover opened, refused or
-    pending (a cover not mentioned is left out)."""
+def record_visit(session: Session, appointment_id: int, status: str, covers: dict[str, str],
+                 care: list[str] | None = None, follow_up: bool | None = None) -> Appointment:
+    """Staff after the appointment: attended or no-show, each cover opened, refused or pending
+    (a cover not mentioned is left out), the care obtained without advancing fees, and whether
+    the person chose regular follow-up at a CMS."""
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or appointment.status == "cancelled":
         raise UnknownAppointment(appointment_id)
@@ -150,8 +162,13 @@ def record_visit(session: Session, appointment_id: int, status: str, covers: dic
         raise ValueError("status is attended or no_show")
     if any(cover not in COVERS or state not in COVER_STATES for cover, state in covers.items()):
         raise ValueError("unknown cover or state")
+    if any(kind not in CARE for kind in care or ()):
+        raise ValueError("unknown care")
     appointment.status = status
-    appointment.rights_obtained = dict(covers) if status == "attended" and covers else None
+    attended = status == "attended"
+    appointment.rights_obtained = dict(covers) if attended and covers else None
+    appointment.care_obtained = [kind for kind in CARE if kind in (care or ())] if attended and care else None
+    appointment.follow_up = bool(follow_up) if attended and follow_up is not None else None
     outbox.cancel_open(session, appointment.id)  # no reminder for what is over
     session.flush()
     return appointment

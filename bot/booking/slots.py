@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Availability, Slot, SocialWorker
+from bot.models import Availability, Closure, Slot, SocialWorker
 from bot.public_holidays import is_holiday
 from bot.settings import PARIS
 
@@ -38,6 +38,8 @@ def generate(session: Session, start: date, days: int = 28, minutes: int = SLOT_
         (worker_id, start_at)
         for worker_id, start_at in session.execute(select(Slot.worker_id, Slot.start_at))
     }
+    # Days a site (or every site) is closed (bot/booking/openings.py): their slots are born blocked.
+    closed = list(session.execute(select(Closure).where(Closure.last_day >= start)).scalars())
     created = 0
     for availability in session.execute(select(Availability)).scalars():
         for offset in range(days):
@@ -49,8 +51,12 @@ def generate(session: Session, start: date, days: int = 28, minutes: int = SLOT_
             while moment + timedelta(minutes=minutes) <= end_of_opening:
                 start_at = moment.astimezone(timezone.utc)
                 if (availability.worker_id, start_at) not in existing:
-                    session.add(Slot(worker_id=availability.worker_id, site=availability.worker.site, start_at=start_at,
-                                     end_at=start_at + timedelta(minutes=minutes), blocked=False))
+                    site = availability.worker.site
+                    closure = next((c for c in closed if c.first_day <= day <= c.last_day and c.site in (None, site)), None)
+                    session.add(Slot(worker_id=availability.worker_id, site=site, start_at=start_at,
+                                     end_at=start_at + timedelta(minutes=minutes), blocked=closure is not None,
+                                     blocked_reason=closure.reason if closure else None,
+                                     blocked_at=closure.created_at if closure else None))
                     existing.add((availability.worker_id, start_at))
                     created += 1
                 moment += timedelta(minutes=minutes)
@@ -58,5 +64,6 @@ def generate(session: Session, start: date, days: int = 28, minutes: int = SLOT_
 
 
 def block(session: Session, slot_id: int) -> None:
-    """Staff take a slot out of what is offered (a meeting, an absence)."""
+    """Staff take a slot out of what is offered. With a reason, and moving whoever was booked
+    on it: bot.booking.openings.block_slot."""
     session.get(Slot, slot_id).blocked = True

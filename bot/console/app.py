@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from bot import dashboard, handoff as handoffs, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
-from bot.console import audit, auth, canned, search, sheet, tasks, triage
+from bot.console import audit, auth, canned, openings, search, sheet, tasks, triage
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Appointment, Handoff, Person
@@ -52,6 +53,7 @@ LANGUAGES = {"fr": "français", "en": "anglais", "ar": "arabe", "ro": "roumain",
              "es": "espagnol", "pt": "portugais"}
 POLL_SECONDS = 10  # the inbox asks for its rows again this often (console.js; PASS_CONSOLE_POLL_SECONDS)
 COVER_STATES = {"opened": "ouverte", "refused": "refusée", "pending": "en cours"}
+CARE = {"medicines": "médicaments", "laboratory": "laboratoire", "radiology": "radiologie", "nursing": "soins infirmiers"}
 
 
 def paris(moment: datetime | None) -> str:
@@ -464,6 +466,7 @@ def create_app(cfg: Settings) -> Sanic:
 
         def load(session: Session):
             rows = [{**appointments.as_json(a), "id": a.id, "covers": a.rights_obtained or {},
+                     "care": a.care_obtained or [], "follow_up": a.follow_up,
                      "starts": a.slot.start_at, "person_id": a.person_id}
                     for a in appointments.between(session, start, end, site)]
             audit.record(session, request.ctx.user, "view_appointments", None,
@@ -474,18 +477,20 @@ def create_app(cfg: Settings) -> Sanic:
         return page("appointments.html", request, rows=rows, sites=sites(), site=site, week=week, day=day,
                     first=first, previous=first - timedelta(days=7 if week else 1),
                     next=first + timedelta(days=7 if week else 1), COVERS=appointments.COVERS,
-                    COVER_STATES=COVER_STATES)
+                    COVER_STATES=COVER_STATES, CARE=CARE)
 
     @app.post("/appointments/<appointment_id:int>")
     @staff()
     async def record_visit(request: Request, appointment_id: int) -> HTTPResponse:
         status = request.form.get("status") or ""
         covers = {cover: request.form.get(cover) for cover in appointments.COVERS if request.form.get(cover)}
+        care = [kind for kind in appointments.CARE if request.form.get(f"care_{kind}")]
+        follow_up = request.form.get("follow_up") == "yes"
 
         def save(session: Session) -> int | None:
-            appointment = appointments.record_visit(session, appointment_id, status, covers)
+            appointment = appointments.record_visit(session, appointment_id, status, covers, care, follow_up)
             audit.record(session, request.ctx.user, f"mark_{status}", appointment.person_id,
-                         f"rdv {appointment.reference} {covers or ''}")
+                         f"rdv {appointment.reference} {covers or ''} {' '.join(care)}{' suivi' if follow_up else ''}")
             return appointment.person_id
 
         try:
@@ -528,9 +533,10 @@ def create_app(cfg: Settings) -> Sanic:
         funnel = [{"label": dashboard.LABELS[m], "shown": dashboard.shown(total[m], m),
                    "width": round(100 * (dashboard.SMALL - 1 if 0 < total[m] < dashboard.SMALL else total[m]) / top)}
                   for m in dashboard.FUNNEL]
+        by_month = figures if by == "month" else await table(first, last, "month")
         return page("dashboard.html", request, figures=figures, first=first, last=last, by=by, funnel=funnel,
                     DIMENSIONS=dashboard.DIMENSIONS, METRICS=dashboard.METRICS, LABELS=dashboard.LABELS,
-                    shown=dashboard.shown)
+                    shown=dashboard.shown, label=dashboard.label, trend=Markup(dashboard.trend_svg(by_month)))
 
     @app.get("/dashboard.csv")
     @staff("coordinator")
@@ -540,6 +546,7 @@ def create_app(cfg: Settings) -> Sanic:
         return response.text(body, content_type="text/csv; charset=utf-8", headers={
             **HEADERS, "Content-Disposition": f'attachment; filename="pass-{by}-{first}-{last}.csv"'})
 
+    openings.register(app, staff=staff, page=page, run=run, url=url, day_of=_day)  # block slots, days, sites
     return app
 
 

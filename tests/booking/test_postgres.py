@@ -33,3 +33,21 @@ def test_fifty_people_racing_for_one_slot_get_exactly_one_booking_on_postgres(pg
     results = race_for_one_slot(pg_url)
     assert results.count("booked") == 1 and results.count("taken") == 49
     assert count(pg_url, select(func.count()).select_from(appointments.Appointment)) == 1
+
+
+def test_a_blocked_slot_moves_its_booked_person_on_postgres(pg_url):
+    from bot.booking import openings
+    from bot.database import session_scope
+    from bot.models import Person
+    from tests.booking.test_openings import MONDAY, NOW, STAFF, slot_at, two_sites
+
+    with session_scope(pg_url) as session:
+        two_sites(session)
+        person = Person(key="pg-person", language="fr")
+        session.add(person)
+        session.flush()
+        appointments.book(session, slot_at(session, "cms_2", MONDAY, "09:00").id, "fr", person.id)
+        outcomes = openings.block_days(session, MONDAY, MONDAY, "fermeture", STAFF, site="cms_2", now=NOW)
+    assert len(outcomes) == 1 and outcomes[0].new_reference
+    with session_scope(pg_url) as session:
+        assert appointments.find(session, outcomes[0].new_reference).slot.site == "cms_1"

@@ -31,8 +31,9 @@ def test_domiciliation_goes_to_the_ccas():
 
 def test_cms_receiving_first_ame_applications_is_only_a_possibility_to_confirm():
     # décret 2021-1152 authorisation of the Saint-Denis CMS: NOT FOUND
-    assert "cms_pass_de_ville" not in ids(places_for("file_ame_first"))
-    assert "cms_pass_de_ville" in ids(places_for("file_ame_first", include_to_confirm=True))
+    for cms in ("cms_moulins", "cms_plaine"):
+        assert cms not in ids(places_for("file_ame_first"))
+        assert cms in ids(places_for("file_ame_first", include_to_confirm=True))
 
 
 def test_emergency_points_to_the_emergency_department():
@@ -42,13 +43,15 @@ def test_emergency_points_to_the_emergency_department():
 @pytest.mark.parametrize(
     "place_id",
     [
-        "cms_pass_de_ville",  # names/addresses NOT FOUND
+        "cms_moulins",  # addresses NOT FOUND
+        "cms_plaine",
         "hopital_delafontaine_pass",  # location/hours NOT FOUND
         "cpam93_accueil_saint_denis",  # street address NOT FOUND
         "cpam93_courrier",  # secondary source only
         "ccas_saint_denis",
-        "pharmacie_partenaire_exemple",
-        "laboratoire_partenaire_exemple",
+        "pharmacie_legion_honneur",  # the seed's partners: no address until the city confirms
+        "pharmacie_kayes",
+        "laboratoire_centre_cardiologique_du_nord",
     ],
 )
 def test_places_the_reference_does_not_confirm_are_flagged(place_id):
@@ -93,3 +96,15 @@ def test_sms_names_are_cheap_and_discreet():
     for place in default_places():
         assert is_gsm7(place.sms_name), place.id
         assert not re.search(r"\b(PASS|AME)\b", place.sms_name), place.id
+
+
+def test_the_seeds_partners_are_there_by_name_with_no_address_until_confirmed():
+    by_id = {place.id: place for place in default_places()}
+    assert by_id["pharmacie_legion_honneur"].name == "Pharmacie de la Légion d'Honneur"
+    assert by_id["pharmacie_kayes"].purposes == ("medicines_without_fees",)
+    assert by_id["laboratoire_centre_cardiologique_du_nord"].purposes == ("lab_tests_without_fees",)
+    assert "Delafontaine" in by_id["hopital_delafontaine_pass"].name
+    for place in by_id.values():
+        assert "EXEMPLE" not in place.name.upper() and "EXAMPLE" not in place.sms_name.upper(), place.id
+        if not place.confirmed and place.kind in ("pharmacy", "laboratory", "health_centre"):
+            assert place.address is None, place.id
