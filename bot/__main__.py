@@ -61,9 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     poster.add_argument("--output", type=Path, help="default var/kit/poster-<src>-<lang>.<format>")
     commands.add_parser("console", help="the social workers' console alone (make run starts it)")
     users = commands.add_parser("users", help="console accounts")
-    users.add_argument("action", choices=["create"])
+    users.add_argument("action", choices=["create", "unlock"],
+                       help="create an account; unlock one locked after too many failed logins")
     users.add_argument("name")
-    users.add_argument("--role", required=True, choices=["social_worker", "coordinator"])
+    users.add_argument("--role", choices=["social_worker", "coordinator"], help="create: required")
     privacy = commands.add_parser("privacy", help="a person's rights (erase, export) and the retention job")
     privacy.add_argument("action", choices=["erase", "export", "retention"],
                          help="erase: everything about a phone number; export: it as JSON (right of access); "
@@ -121,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             print("restored: " + ", ".join(backup.restore(cfg, args.folder)))
         return 0
     if args.command == "users":
+        if args.action == "unlock":
+            return _unlock_user(args.name)
+        if not args.role:
+            parser.error("users create needs --role")
         return _create_user(args)
     if args.command == "privacy":
         from bot import privacy
@@ -205,6 +210,20 @@ def _openings(session, args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(f"  {outcome.old_reference} -> {outcome.new_reference or 'cancelled'}"
               f"{'' if outcome.told_by_sms else '  (no SMS: tell them)'}")
+    return 0
+
+
+def _unlock_user(name: str) -> int:
+    from bot.console import accounts, auth
+    from bot.database import session_scope
+
+    with session_scope() as session:
+        account = auth.find_user(session, name)
+        if account is None:
+            print(f"error: no account {name!r}", file=sys.stderr)
+            return 2
+        done = accounts.unlock(session, account.id, {"id": None, "name": "(ligne de commande)"})
+    print(f"account {name!r} unlocked" if done else f"account {name!r} was not locked")
     return 0
 
 

@@ -270,6 +270,7 @@ class ConsoleUser(Base):
     password_hash = Column(String(200), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    locked_at = Column(UTCDateTime, nullable=True)  # too many failed logins: a coordinator unlocks
 
 
 class ConsoleSession(Base):

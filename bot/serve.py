@@ -36,6 +36,10 @@ def rasa(argv: list[str]) -> None:
 
     warnings.filterwarnings("ignore", message=QUOTING_WARNINGS)
     metrics.serve_safely()
+    from bot import logs
+
+    if logs.json_wanted():
+        argv = [*argv, "--logging-config-file", str(logs.RASA_CONFIG)]
     sys.argv = rasa_argv(argv, settings.load().rasa_token)
     from rasa.__main__ import main
 
@@ -78,6 +82,9 @@ def actions(argv: list[str]) -> None:
     from bot import metrics
 
     metrics.serve_safely()
+    from bot import logs
+
+    logs.use_json_lines()
     action_app(settings.load().action_token).run("127.0.0.1", port, workers=1, access_log=False)
 
 

@@ -191,8 +191,9 @@ def main() -> int:
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     cfg = settings.load()
-    from bot import metrics
+    from bot import logs, metrics
 
+    logs.use_json_lines()
     metrics.serve_safely(cfg.database_url)
     Worker(cfg, transport_for(cfg)).run_forever()
     return 0

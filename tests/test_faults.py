@@ -43,6 +43,7 @@ class Prod:
     replicas: list[str]
     stores: dict[str, str]
     twilio: FakeTwilio
+    var_dir: Path
 
     def sms(self, params: dict[str, str], replica: int | None = None) -> requests.Response:
         """An incoming SMS signed as Twilio signs it for our public URL (nginx), posted there or
@@ -110,7 +111,7 @@ def prod():
         runner.start()
         runner.wait_until_ready()
         yield Prod(runner, cfg.rasa_url, [f"http://127.0.0.1:{port}" for port in cfg.rasa_replica_ports], stores,
-                   twilio)
+                   twilio, home / "var")
     finally:
         if runner is not None:
             runner.stop()
@@ -217,6 +218,33 @@ def test_an_sms_during_a_database_outage_is_answered_when_twilio_retries_it(prod
     assert prod.sms(params).status_code == 200  # one more retry: acknowledged, not answered again
     time.sleep(2)
     assert len(prod.twilio.sent_to(number)) == 1 + len(answered)
+
+
+@pytest.mark.e2e
+def test_sms_of_one_person_sent_to_both_replicas_are_taken_in_the_order_they_came(prod):
+    """The per-person order of SMS turns is a ticket of the shared lock store (Redis), not a
+    lock of one process: a burst spread over the two replicas keeps its order."""
+    from bot import people, phones
+
+    number = "+33612000222"
+    burst = ["bonjour", "français", "oui d'accord", "j'ai mal au dos depuis un mois", "non je n'ai rien",
+             "je ne peux pas payer"]  # words: what the tracker keeps as they were written
+    for n, text in enumerate(burst):
+        params = {"MessageSid": f"SMorder{n:026d}", "From": number, "To": "+33700000000", "NumMedia": "0",
+                  "Body": text}
+        threading.Thread(target=prod.sms, args=(params, n % 2), daemon=True).start()
+        # Typed a quarter of a second apart: each arrives while the previous one's turn runs on
+        # the other replica (a replica busy reading a message may take a later one's ticket
+        # first if both arrive within a few milliseconds: arrival order is all a server can keep).
+        time.sleep(0.25)
+    sender = people.sms_sender_id(phones.parse(number), (prod.var_dir / "hash.key").read_text().strip())
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        said = [e.get("text") for e in prod.tracker(sender)["events"] if e["event"] == "user"]
+        if len(said) == len(burst):
+            break
+        time.sleep(1)
+    assert said == burst
 
 
 @pytest.mark.e2e

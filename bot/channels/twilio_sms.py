@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 MAX_TEXT_LENGTH = 2000
 TURN_WAIT_SECONDS = 10  # Twilio gives up on a webhook after 15 s
+SMS_ORDER_PREFIX = "sms-order-"  # lock store key of a person's SMS turns
+SMS_ORDER_LIFETIME = 120  # seconds: longer than any turn; a crashed replica's ticket expires
 REMEMBERED = 10_000  # sizes of the in-memory caches above
 
 
@@ -76,7 +78,6 @@ class TwilioInput(InputChannel):
         self.cfg = settings.load()
         self.validator = RequestValidator(self.cfg.twilio.auth_token)
         self.worker = Worker(self.cfg, transport_for(self.cfg))
-        self.locks: dict[str, tuple[asyncio.Lock, int]] = {}  # per person: lock, turns using it
         self.languages: OrderedDict[str, str] = OrderedDict()  # sender → language, the latest few
         self.told_later: dict[str, None] = {}  # MessageSids already told "try again later"
 
@@ -185,10 +186,14 @@ class TwilioInput(InputChannel):
         marked as seen; the sending goes on in the background. Raises if anything could not be
         stored (the message is then not seen, and Twilio's retry takes it again)."""
         sender = people.sms_sender_id(address, self.cfg.hash_key)
-        lock, users = self.locks.get(sender, (asyncio.Lock(), 0))
-        self.locks[sender] = (lock, users + 1)
+        # This person's messages one after the other, in the order they came, whichever replica
+        # got them: a ticket of the conversation lock store (Redis in production, this
+        # process's memory in development), under a key of its own (Rasa takes the
+        # conversation's own lock inside the turn).
+        order = request.app.ctx.agent.lock_store.lock(SMS_ORDER_PREFIX + sender, lock_lifetime=SMS_ORDER_LIFETIME,
+                                                      wait_time_in_seconds=0.05)
         try:
-            async with lock:  # this person's messages, one after the other, in order
+            async with order:
                 if await asyncio.to_thread(self._seen, sid):
                     return  # a retry of a message already taken: acknowledged, not processed
                 if await asyncio.to_thread(self._replayed, sid):
@@ -203,12 +208,6 @@ class TwilioInput(InputChannel):
             frame = traceback.extract_tb(error.__traceback__)[-1]
             logger.error("an SMS turn failed: %s at %s:%s", type(error).__name__, frame.filename, frame.lineno)
             raise
-        finally:
-            lock, users = self.locks[sender]
-            if users == 1:
-                del self.locks[sender]  # nobody else waiting for this person
-            else:
-                self.locks[sender] = (lock, users - 1)
 
     async def _answer(self, request: Request, on_new_message, sender: str, address: phones.Address, text: str) -> list[int]:
         """Answer one message; the outbox rows of the answer, to send."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import math
 import os
 import secrets
 from datetime import date, datetime, time, timedelta
@@ -25,12 +26,13 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot import dashboard, handoff as handoffs, outbox
+from bot.limits import store as shared_limits
 from bot.booking import appointments
 from bot.booking.sites import sites
-from bot.console import audit, auth, canned, openings, search, sheet, tasks, triage
+from bot.console import accounts, audit, auth, canned, openings, search, sheet, tasks, throttle, triage
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
-from bot.models import Appointment, Handoff, Person
+from bot.models import Appointment, Handoff, Person, utcnow
 from bot.outbox import PARIS
 from bot.settings import MAX_BODY_BYTES, Settings
 
@@ -171,19 +173,40 @@ def create_app(cfg: Settings) -> Sanic:
         if not token or not hmac.compare_digest(token.encode(), (request.cookies.get("pass_console_login") or "").encode()):
             return _forbidden()
         name, password = request.form.get("name") or "", request.form.get("password") or ""
+        address, limits = request.remote_addr or request.ip or "", shared_limits()
+
+        def refused(status: int, error: str) -> HTTPResponse:
+            fresh = secrets.token_urlsafe(32)
+            reply = page("login.html", request, status=status, login_token=fresh, error=error)
+            _set_cookie(reply, request, "pass_console_login", fresh, "/login")
+            return reply
+
+        wait = throttle.wait_seconds(limits, name, address, cfg.hash_key)
+        if wait > 0:  # the password is not even checked
+            return refused(429, f"Trop d'essais : réessayez dans {math.ceil(wait)} s.")
 
         def sign_in(session: Session) -> str | None:
             auth.end_session(session, request.cookies.get(cookie_name(request)))  # never reuse an id
             user = auth.authenticate(session, name, password)
-            return auth.start_session(session, user) if user else None
+            if user is None:
+                failures = throttle.failed(limits, name, address, cfg.hash_key)
+                known = auth.find_user(session, name)
+                if known is not None and known.locked_at is None and failures >= throttle.LOCK_AFTER:
+                    known.locked_at = utcnow()
+                    audit.record(session, {"id": known.id, "name": known.name}, "account_locked", None,
+                                 f"{failures} essais manqués")
+                return None
+            if user.locked_at is not None:
+                return "locked"
+            throttle.succeeded(limits, name, address, cfg.hash_key)
+            return auth.start_session(session, user)
 
         session_id = await run(sign_in, url)
+        if session_id == "locked":
+            return refused(403, "Ce compte est verrouillé après trop d'essais manqués : un coordinateur "
+                                "peut le déverrouiller (page Comptes).")
         if session_id is None:
-            token = secrets.token_urlsafe(32)
-            reply = page("login.html", request, status=401, login_token=token,
-                         error="Nom ou mot de passe incorrect.")
-            _set_cookie(reply, request, "pass_console_login", token, "/login")
-            return reply
+            return refused(401, "Nom ou mot de passe incorrect.")
         reply = response.redirect("/")
         _set_cookie(reply, request, cookie_name(request), session_id, "/")
         return reply
@@ -547,6 +570,7 @@ def create_app(cfg: Settings) -> Sanic:
             **HEADERS, "Content-Disposition": f'attachment; filename="pass-{by}-{first}-{last}.csv"'})
 
     openings.register(app, staff=staff, page=page, run=run, url=url, day_of=_day)  # block slots, days, sites
+    accounts.register(app, staff=staff, page=page, run=run, url=url)  # coordinators unlock accounts
     return app
 
 
@@ -582,4 +606,8 @@ def _set_cookie(reply: HTTPResponse, request: Request, name: str, value: str, pa
 
 
 def serve(cfg: Settings, port: int) -> None:
-    create_app(cfg).run(host="127.0.0.1", port=port, access_log=False, workers=1)
+    from bot import logs
+
+    app = create_app(cfg)
+    logs.use_json_lines()  # after Sanic has set up its loggers
+    app.run(host="127.0.0.1", port=port, access_log=False, workers=1)

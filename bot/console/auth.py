@@ -44,8 +44,14 @@ def create_user(session: Session, name: str, role: str, password: str) -> Consol
     return user
 
 
+def find_user(session: Session, name: str) -> ConsoleUser | None:
+    return session.execute(select(ConsoleUser).where(ConsoleUser.name == name)).scalar_one_or_none()
+
+
 def authenticate(session: Session, name: str, password: str) -> ConsoleUser | None:
-    user = session.execute(select(ConsoleUser).where(ConsoleUser.name == name)).scalar_one_or_none()
+    """The account if the password is right and the account active (locked or not: the
+    caller tells a locked account apart, to the one who knows its password only)."""
+    user = find_user(session, name)
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
