@@ -259,3 +259,24 @@ class AuditEntry(Base):
     action = Column(String(40), nullable=False)  # view_sheet, claim, reply, resolve, mark_attended...
     person_id = Column(Integer, nullable=True, index=True)  # no foreign key: the trail outlives erasure
     detail = Column(String(200), nullable=True)  # never message text
+
+
+class PhoneCheck(Base):
+    """A one-time code sent by SMS, not yet typed back (bot/actions/reminder_number.py):
+    `reminders` — a web-chat person gives a number for their reminders (the number waits here,
+    encrypted, until the code confirms it); `unlock` — a returning browser shows who it is
+    before the earlier conversation is shown again. `step` is the question the web chat asked
+    last (offered, number, code). Only a keyed hash of the code is kept."""
+
+    __tablename__ = "phone_check"
+    __table_args__ = (UniqueConstraint("person_id", "purpose", name="uq_phone_check_person_purpose"),)
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose = Column(String(12), nullable=False)  # reminders | unlock
+    step = Column(String(12), nullable=False)  # offered | number | code
+    phone_encrypted = Column(Text, nullable=True)
+    code_hash = Column(String(64), nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    expires_at = Column(UTCDateTime, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)

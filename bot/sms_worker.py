@@ -17,7 +17,8 @@ from typing import Callable
 
 from sqlalchemy import delete, select, update
 
-from bot import outbox, people, reminders, settings
+from bot import outbox, reminders, settings
+from bot.actions import reminder_number
 from bot.database import session_scope
 from bot.models import InboundMessage, OutboundSms, Person
 from bot.sms import segments
@@ -110,9 +111,11 @@ class Worker:
             row.due_at = later
             return None
         person = session.get(Person, row.person_id)
-        address = people.phone_of(person, self.cfg.data_key) if person else None
-        # After STOP only its confirmation and a safety answer (emergency, 3114, 17) may go.
-        if address is None or person.sms_opted_out_at is not None and row.kind not in ("opt_out", "safety"):
+        address = reminder_number.destination(session, row, person, self.cfg.data_key) if person else None
+        # After STOP only its confirmation and a safety answer (emergency, 3114, 17) may go, and
+        # the code of a number the person is giving for reminders right now in the web chat.
+        if address is None or person.sms_opted_out_at is not None and row.kind not in ("opt_out", "safety",
+                                                                                       reminder_number.CODE_KIND):
             row.status = "skipped"
             return None
         return address.twilio, reminders.text_for(session, row, person.language or "fr")
@@ -122,7 +125,7 @@ class Worker:
         with session_scope(self.cfg.database_url) as session:
             for row in outbox.to_reconcile(session, now, RECONCILE_AFTER):
                 person = session.get(Person, row.person_id)
-                address = people.phone_of(person, self.cfg.data_key) if person else None
+                address = reminder_number.destination(session, row, person, self.cfg.data_key) if person else None
                 if address is None or not row.body:
                     row.status = "failed"
                     continue
