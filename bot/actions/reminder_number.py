@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session
 
 from bot import choices, confirm, crypto, opt_out, outbox, people, phones
 from bot.i18n import N_, gettext
-from bot.models import Appointment, Person, PhoneCheck, Slot, utcnow
+from bot.models import Appointment, OutboundSms, Person, PhoneCheck, Slot, utcnow
 from bot.rendering import SMS, WEB, _format
 from bot.sms import fold_to_gsm7
 
 CODE_DIGITS = 6
 CODE_VALIDITY = timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
+ANSWER_SMS_EVERY = timedelta(hours=12)  # at most one "an answer is waiting" SMS in that time
 REMINDERS, UNLOCK = "reminders", "unlock"
 # Outbox kinds of the code SMS: the first goes to the number waiting for its code, the second
 # to the person's confirmed number (bot/sms_worker.py asks `destination`).
@@ -311,7 +312,13 @@ def reply(session: Session, key: str, language: str, typed: str, said: str, menu
 def answer_waiting(session: Session, person: Person, data_key: str, now: datetime | None = None) -> bool:
     """A social worker answered a web-chat person: an SMS says an answer is waiting (neutral),
     if they gave a number and did not write STOP. Whether one was queued."""
+    now = now or utcnow()
     if people.phone_of(person, data_key) is None or person.sms_opted_out_at is not None:
+        return False
+    recent = session.execute(select(OutboundSms.id).where(
+        OutboundSms.person_id == person.id, OutboundSms.kind == ANSWER_KIND,
+        OutboundSms.due_at > now - ANSWER_SMS_EVERY).limit(1)).first()
+    if recent:  # one SMS says it; more answers in the same day need no more
         return False
     body = fold_to_gsm7(text("sms_answer", person.language or "fr", SMS))
     outbox.enqueue_reply(session, person.id, body, kind=ANSWER_KIND, now=now)
