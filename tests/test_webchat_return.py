@@ -233,3 +233,12 @@ def test_every_new_text_is_translated_and_the_sms_are_neutral_and_gsm7(language)
         assert not re.search(r"\b(PASS|AME)\b", body)
         if language in LATIN:
             assert is_gsm7(body), (language, body)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_the_words_the_confirmation_suggests_for_removing_the_number_are_understood(language):
+    suggested = rn.text("confirmed", language, last="78").rsplit(":", 1)[1]
+    assert rn.asks_withdrawal(suggested), (language, suggested)
+    assert rn.asks_withdrawal("STOP")
+    assert not rn.asks_withdrawal(gettext(rn.TEXTS["no"], language))
+    assert not rn.asks_withdrawal(rn.text("ask_number", language))

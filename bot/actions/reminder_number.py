@@ -74,8 +74,8 @@ TEXTS = {
 # "Remove my number": a word for "number" and a word for "remove", in any of our languages
 # (normalised as bot.confirm reads them: lower case, no accents). Or STOP alone.
 WITHDRAW_WORDS = {
-    "fr": (("numero", "tel", "telephone"), ("supprim", "retir", "effac", "enlev", "oubli")),
-    "en": (("number", "phone"), ("remove", "delete", "erase", "withdraw", "forget")),
+    "fr": (("numero", "telephone"), ("supprim", "retir", "effac", "enlev")),
+    "en": (("number", "phone"), ("remove", "delete", "erase", "withdraw")),
     "ar": (("رقم", "تلفون", "هاتف"), ("احذف", "حذف", "امسح", "مسح", "ازال", "شيل", "الغاء")),
     "ro": (("numar", "telefon"), ("sterg", "elimin", "retrag", "scoate")),
     "es": (("numero", "telefono"), ("borr", "elimin", "quit", "retir", "suprim")),
