@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from bot import outbox, reminders, settings
 from bot.actions import reminder_number
 from bot.database import session_scope
-from bot.models import InboundMessage, OutboundSms, Person
+from bot.models import InboundMessage, OutboundSms, Person, PhoneCheck
 from bot.sms import segments
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ POLL_SECONDS = float(os.environ.get("PASS_SMS_POLL_SECONDS", "2"))
 # A send with no answer is settled after this long (longer than the HTTP timeout).
 RECONCILE_AFTER = timedelta(seconds=float(os.environ.get("PASS_SMS_RECONCILE_AFTER_SECONDS", "60")))
 INBOUND_IDS_KEPT = timedelta(days=3)  # Twilio retries within minutes; a few days is plenty
+CODES_KEPT = timedelta(days=1)  # a code is valid 15 minutes; its row goes a day later
 RETENTION_EVERY = timedelta(days=1)  # the retention job (bot.privacy.retention) runs daily here
 
 
@@ -60,6 +61,8 @@ class Worker:
         with session_scope(self.cfg.database_url) as session:
             outbox.release_stale_claims(session, now)
             session.execute(delete(InboundMessage).where(InboundMessage.received_at < now - INBOUND_IDS_KEPT))
+            # One-time codes long past (and the numbers waiting for them): gone.
+            session.execute(delete(PhoneCheck).where(PhoneCheck.expires_at < now - CODES_KEPT))
         self.reconcile(now)
         with session_scope(self.cfg.database_url) as session:
             claimed = outbox.claim(session, self.name, now)

@@ -141,6 +141,7 @@ def test_a_landline_or_half_a_number_is_asked_again_and_another_subject_goes_to_
     chat.offer(IN_THREE_DAYS.isoformat())
     assert chat.write("01 45 67 89 10")[0]["text"] == text("not_mobile", "fr")
     assert chat.write("06 12 34")[0]["text"] == text("not_a_number", "fr")
+    assert chat.write("je ne veux plus vivre") is None  # a negation is not a "no": Rasa (and its safety answer)
     assert chat.write("où est le centre ?") is None  # the offer lapses, Rasa answers
     assert chat.write("06 12 34 56 78") is None
 

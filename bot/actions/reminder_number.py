@@ -240,10 +240,15 @@ def _is_yes(typed: str, language: str) -> bool:
     return confirm.clear_yes(typed, language)
 
 
+MAX_WORDS_FOR_NO = 3  # "non merci", "no, gracias": longer sentences go to Rasa (a negation is not a no)
+
+
 def _is_no(typed: str, language: str) -> bool:
     plain = confirm._plain(typed)
     _, no, _ = confirm.vocabulary(language)
-    return bool(plain) and (plain in no or confirm.negated(typed, language)) and phones.digit_count(typed) == 0
+    words = plain.split()
+    return (0 < len(words) <= MAX_WORDS_FOR_NO and phones.digit_count(typed) == 0
+            and (plain in no or words[0] in no))
 
 
 def asks_withdrawal(typed: str) -> bool:

@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 from bot import outage, people, settings, webchat
 from bot.channels import incoming
 from bot.i18n import DEFAULT_LANGUAGE, gettext, supported
-from bot.rendering import WEB
+from bot.rendering import WEB, render
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,15 @@ class WebChatInput(InputChannel):
                 tracker = await agent.tracker_store.retrieve(sender)
                 language = _tracker_language(tracker)
                 events = [event.as_dict() for event in tracker.events] if tracker else []
+                # A safety message (emergency, suicidal thoughts, violence) is never held by our
+                # own steps below: Rasa answers it, or, on a locked conversation, the channel.
+                safety = incoming.safety_intent(await agent.parse_message(typed)) if typed.strip() else None
                 if webchat.expired(events, agent.domain.session_config.session_expiration_time):
                     chosen = _str(body.get("payload")) or ""
                     gate = await asyncio.to_thread(self._gate, sender, language, typed, chosen)
+                    if gate is not None and safety and not gate.unlocked:
+                        gate.messages.insert(0, render(f"utter_{safety}", language, WEB).as_rasa())
+                        await asyncio.to_thread(incoming.raise_urgent, sender, safety, language)
                     if gate is not None and gate.new_conversation:
                         # "This is not me": a new conversation; the other person's stays as it was.
                         reply = _json({"messages": [], "restart": True})
@@ -155,7 +161,7 @@ class WebChatInput(InputChannel):
                     text, metadata = await incoming.prepare(agent, sender, typed[:MAX_TEXT_LENGTH], None)
                 else:
                     return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
-                if body.get("start") is not True:
+                if body.get("start") is not True and not safety:
                     # SMS reminders after a booking (the number, its code, removing it): not Rasa's.
                     own = await asyncio.to_thread(self._reminders, sender, language, typed, text, menu)
                     if own is not None:
