@@ -295,9 +295,9 @@ def gate_reply(session, key: str, language: str, typed: str, said: str, hash_key
     if person is None:
         return Gate(unlocked=True)
     check = codes._check(session, person.id, codes.UNLOCK) or codes._set_check(session, person.id, codes.UNLOCK, "reference")
-    if check.attempts >= MAX_GUESSES:
-        return Gate([gate_prompt(person, language, data_key, "too_many") | {"buttons": [
-            {"title": gate_text("not_me", language), "payload": NOT_ME}]}])
+    if check.attempts >= MAX_GUESSES:  # no more guesses, nor codes: only a new conversation
+        return Gate([{"text": gate_text("too_many", language),
+                      "buttons": [{"title": gate_text("not_me", language), "payload": NOT_ME}]}])
     if said == SEND_CODE and _can_send_code(person, data_key):
         address = people.phone_of(person, data_key)
         codes.send_code(session, person, codes.UNLOCK, None, language, hash_key, data_key, now)
@@ -314,4 +314,7 @@ def gate_reply(session, key: str, language: str, typed: str, said: str, hash_key
         codes._drop(session, check)
         return Gate(unlocked=True)
     check.attempts += 1
-    return Gate([gate_prompt(person, language, data_key, "wrong" if check.attempts < MAX_GUESSES else "too_many")])
+    if check.attempts >= MAX_GUESSES:
+        return Gate([{"text": gate_text("too_many", language),
+                      "buttons": [{"title": gate_text("not_me", language), "payload": NOT_ME}]}])
+    return Gate([gate_prompt(person, language, data_key, "wrong")])

@@ -260,6 +260,13 @@ def asks_withdrawal(typed: str) -> bool:
                for nouns, verbs in WITHDRAW_WORDS.values())
 
 
+def may_reply(session: Session, key: str) -> bool:
+    """Whether `reply` may answer this person at all (offered reminders, or holding a number)."""
+    person = people.find(session, key)
+    return person is not None and (person.phone_encrypted is not None
+                                   or _check(session, person.id, REMINDERS) is not None)
+
+
 def reply(session: Session, key: str, language: str, typed: str, said: str, menu: Sequence[Mapping[str, str]],
           hash_key: str, data_key: str, now: datetime | None = None) -> Turn | None:
     """The web chat's answer to a message about reminders, or None when it is not one.

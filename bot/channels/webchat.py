@@ -119,6 +119,8 @@ class WebChatInput(InputChannel):
             if not isinstance(body, dict):
                 return _json({"error": "expected a JSON object"}, status=400)
             typed = incoming.clean(_str(body.get("text")) or "")  # cleaned once, on entry
+            if not (body.get("start") is True or isinstance(body.get("payload"), str) or typed.strip()):
+                return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
 
             try:
                 tracker = await agent.tracker_store.retrieve(sender)
@@ -126,10 +128,10 @@ class WebChatInput(InputChannel):
                 events = [event.as_dict() for event in tracker.events] if tracker else []
                 # A safety message (emergency, suicidal thoughts, violence) is never held by our
                 # own steps below: Rasa answers it, or, on a locked conversation, the channel.
-                safety = incoming.safety_intent(await agent.parse_message(typed)) if typed.strip() else None
                 if webchat.expired(events, agent.domain.session_config.session_expiration_time):
                     chosen = _str(body.get("payload")) or ""
                     gate = await asyncio.to_thread(self._gate, sender, language, typed, chosen)
+                    safety = await _safety(agent, typed[:MAX_TEXT_LENGTH]) if gate and not gate.unlocked else None
                     if gate is not None and safety and not gate.unlocked:
                         gate.messages.insert(0, render(f"utter_{safety}", language, WEB).as_rasa())
                         await asyncio.to_thread(incoming.raise_urgent, sender, safety, language)
@@ -157,11 +159,10 @@ class WebChatInput(InputChannel):
                     if body["payload"] not in [b["payload"] for b in menu]:
                         return await self._refusal(request, conversation, "stale_choice", 409)
                     text, metadata = body["payload"], {}
-                elif typed.strip():
-                    text, metadata = await incoming.prepare(agent, sender, typed[:MAX_TEXT_LENGTH], None)
                 else:
-                    return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
-                if body.get("start") is not True and not safety:
+                    text, metadata = await incoming.prepare(agent, sender, typed[:MAX_TEXT_LENGTH], None)
+                if body.get("start") is not True and await asyncio.to_thread(self._may_be_ours, sender) \
+                        and not await _safety(agent, typed[:MAX_TEXT_LENGTH]):
                     # SMS reminders after a booking (the number, its code, removing it): not Rasa's.
                     own = await asyncio.to_thread(self._reminders, sender, language, typed, text, menu)
                     if own is not None:
@@ -226,6 +227,14 @@ class WebChatInput(InputChannel):
         except Exception:  # the app database is away: show nothing rather than the case
             return {"text": gettext(webchat.UI_TEXTS["expired"], language), "buttons": []}
 
+    def _may_be_ours(self, sender: str) -> bool:
+        """Whether a message may be about reminders: the person was offered them or gave a number."""
+        from bot.actions import reminder_number
+        from bot.database import session_scope
+
+        with session_scope(self.cfg.database_url) as session:
+            return reminder_number.may_reply(session, self._key(sender))
+
     def _reminders(self, sender: str, language: str, typed: str, said: str, menu: list):
         from bot.actions import reminder_number
         from bot.database import session_scope
@@ -279,6 +288,16 @@ class WebChatInput(InputChannel):
         cache = "public, max-age=31536000, immutable" if request.args.get("v") == version else "no-cache"
         return response.raw(content, content_type=CONTENT_TYPES[name],
                             headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+
+
+async def _safety(agent, typed: str) -> str | None:
+    """The safety intent a typed message is read as, if any (None when unreadable)."""
+    if incoming.nothing_to_read(typed):
+        return None
+    try:
+        return incoming.safety_intent(await agent.parse_message(typed))
+    except Exception:  # the pipeline cannot read it: Rasa's own turn will say "not understood"
+        return None
 
 
 def _tracker_language(tracker) -> str:
