@@ -243,3 +243,22 @@ def test_the_words_the_confirmation_suggests_for_removing_the_number_are_underst
     assert rn.asks_withdrawal("STOP")
     assert not rn.asks_withdrawal(gettext(rn.TEXTS["no"], language))
     assert not rn.asks_withdrawal(rn.text("ask_number", language))
+
+
+WORDS = {"fr": ("oui", "non merci"), "en": ("yes", "no thanks"), "ar": ("نعم", "لا شكرا"),
+         "pt": ("sim", "não, obrigado"), "ro": ("da", "nu, mulțumesc"), "es": ("sí", "no gracias"),
+         "fa": ("بله", "نه ممنون"), "bn": ("হ্যাঁ", "না ধন্যবাদ")}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_the_offer_is_answered_by_a_yes_or_a_no_in_words_in_every_language(cfg, language):
+    yes, no = WORDS[language]
+    key = web_person(cfg, language)
+    book(cfg, person_id(cfg, key), IN_THREE_DAYS)
+    chat = Web(cfg, key, language)
+    chat.offer(IN_THREE_DAYS.isoformat())
+    assert chat.write(yes)[0]["text"] == text("ask_number", language)
+    with session_scope(cfg.database_url) as session:
+        when = rn._when(rn._next_when(session, person_id(cfg, key), rn.utcnow()))
+    assert chat.write(no)[0]["text"] == text("declined", language, when=when)
+    assert chat.write(yes) is None  # the offer is closed: a later "yes" is Rasa's
