@@ -135,7 +135,9 @@ def test_the_next_person_on_the_browser_sees_nothing_of_the_case_and_not_me_leav
     for answer in (chat.say(start=True, lang="fr"), chat.say(text="bonjour"), chat.say(text="ANNULER")):
         shown = json.dumps(answer, ensure_ascii=False)
         assert reference not in shown and "rendez-vous du" not in shown and "Votre rendez-vous" not in shown
-    assert chat.say(text="AAAAAA")["messages"][0]["text"] == gettext(webchat.GATE_TEXTS["wrong"], "fr")
+    wrong = chat.say(text="AAAAAA")
+    assert wrong["messages"][0]["text"] == gettext(webchat.GATE_TEXTS["wrong"], "fr") and wrong["locked"] is True
+    assert chat.history() == seen  # nothing of the locked exchange was kept
     safety = texts(chat.say(text="je veux me suicider"))  # answered at once, the case still hidden
     assert safety[0] == render("utter_suicidal_thoughts", "fr").text and reference not in json.dumps(safety)
 

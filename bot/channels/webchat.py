@@ -141,7 +141,8 @@ class WebChatInput(InputChannel):
                         self._set_cookie(reply, request, webchat.new_conversation_id())
                         return reply
                     if gate is not None and not gate.unlocked:
-                        return _json({"messages": gate.messages, "language": language,
+                        # Not kept in the conversation ("locked"): the page does not count them.
+                        return _json({"messages": gate.messages, "language": language, "locked": True,
                                       "paused": await self._with_staff(sender, tracker)})
                     if gate is not None:  # it is them: the conversation goes on, shown again
                         await on_new_message(UserMessage("/greet", CollectingOutputChannel(), sender,

@@ -96,8 +96,10 @@
         location.replace(base + "?lang=" + encodeURIComponent(data.language));
         return;
       }
-      if (mine) onPage += 1;
+      if (mine && !data.locked) onPage += 1;
       menu = show(data.messages);
+      // A locked conversation's answers are not in the server's history: not counted either.
+      if (data.locked) onPage -= data.messages.length;
       waitForStaff(data.paused);
     } catch (error) {
       if (mine) mine.remove();
