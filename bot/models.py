@@ -309,3 +309,24 @@ class ConsoleNote(Base):
     user_name = Column(String(80), nullable=False)
     at = Column(UTCDateTime, nullable=False, default=utcnow)
     text_encrypted = Column(Text, nullable=False)
+
+
+class PhoneCheck(Base):
+    """A one-time code sent by SMS, not yet typed back (bot/actions/reminder_number.py):
+    `reminders` — a web-chat person gives a number for their reminders (the number waits here,
+    encrypted, until the code confirms it); `unlock` — a returning browser shows who it is
+    before the earlier conversation is shown again. `step` is the question the web chat asked
+    last (offered, number, code). Only a keyed hash of the code is kept."""
+
+    __tablename__ = "phone_check"
+    __table_args__ = (UniqueConstraint("person_id", "purpose", name="uq_phone_check_person_purpose"),)
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose = Column(String(12), nullable=False)  # reminders | unlock
+    step = Column(String(12), nullable=False)  # offered | number | code
+    phone_encrypted = Column(Text, nullable=True)
+    code_hash = Column(String(64), nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    expires_at = Column(UTCDateTime, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)

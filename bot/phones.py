@@ -43,3 +43,33 @@ def parse(raw: str | None, region: str = DEFAULT_REGION) -> Address | None:
     if not phonenumbers.is_possible_number(number):
         return None
     return Address(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), whatsapp)
+
+
+# A number written among words: "my number is 06 12 34 56 78", "٠٦١٢٣٤٥٦٧٨", "+33 6 12...".
+SMS_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number found in a message: its address, and whether it can receive SMS (a mobile)."""
+
+    address: Address
+    mobile: bool
+
+
+def find(text: str | None, region: str = DEFAULT_REGION) -> Found | None:
+    """The first valid phone number written in a message, or None. Digits of any script count
+    (phonenumbers reads Arabic-Indic and Persian digits too)."""
+    if not text:
+        return None
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        number = match.number
+        address = Address(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        return Found(address, phonenumbers.number_type(number) in SMS_TYPES)
+    return None
+
+
+def digit_count(text: str | None) -> int:
+    """How many digits a message holds (any script): many digits and no valid number means a
+    number mistyped, not some other answer."""
+    return sum(ch.isdigit() for ch in text or "")

@@ -18,9 +18,10 @@ from typing import Callable
 
 from sqlalchemy import delete, select, update
 
-from bot import outbox, people, reminders, rendering, settings, whatsapp
+from bot import outbox, reminders, rendering, settings, whatsapp
+from bot.actions import reminder_number
 from bot.database import session_scope
-from bot.models import InboundMessage, OutboundSms, Person
+from bot.models import InboundMessage, OutboundSms, Person, PhoneCheck
 from bot.sms import segments
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ RECONCILE_AFTER = timedelta(seconds=float(os.environ.get("PASS_SMS_RECONCILE_AFT
 # Twilio retries within minutes; the ids are kept long after so that a captured request
 # replayed is recognised, and one older than this is refused (bot.channels.twilio_sms._replayed).
 INBOUND_IDS_KEPT = timedelta(days=30)
+CODES_KEPT = timedelta(days=1)  # a code is valid 15 minutes; its row goes a day later
 RETENTION_EVERY = timedelta(days=1)  # the retention job (bot.privacy.retention) runs daily here
 
 
@@ -62,6 +64,8 @@ class Worker:
         with session_scope(self.cfg.database_url) as session:
             outbox.release_stale_claims(session, now)
             session.execute(delete(InboundMessage).where(InboundMessage.received_at < now - INBOUND_IDS_KEPT))
+            # One-time codes long past (and the numbers waiting for them): gone.
+            session.execute(delete(PhoneCheck).where(PhoneCheck.expires_at < now - CODES_KEPT))
         self.reconcile(now)
         with session_scope(self.cfg.database_url) as session:
             claimed = outbox.claim(session, self.name, now)
@@ -116,9 +120,11 @@ class Worker:
             row.due_at = later
             return None
         person = session.get(Person, row.person_id)
-        address = people.phone_of(person, self.cfg.data_key) if person else None
-        # After STOP only its confirmation and a safety answer (emergency, 3114, 17) may go.
-        if address is None or person.sms_opted_out_at is not None and row.kind not in ("opt_out", "safety"):
+        address = reminder_number.destination(session, row, person, self.cfg.data_key) if person else None
+        # After STOP only its confirmation and a safety answer (emergency, 3114, 17) may go, and
+        # the code of a number the person is giving for reminders right now in the web chat.
+        if address is None or person.sms_opted_out_at is not None and row.kind not in ("opt_out", "safety",
+                                                                                       reminder_number.CODE_KIND):
             row.status = "skipped"
             return None
         language = person.language or "fr"
@@ -142,7 +148,7 @@ class Worker:
         with session_scope(self.cfg.database_url) as session:
             for row in outbox.to_reconcile(session, now, RECONCILE_AFTER):
                 person = session.get(Person, row.person_id)
-                address = people.phone_of(person, self.cfg.data_key) if person else None
+                address = reminder_number.destination(session, row, person, self.cfg.data_key) if person else None
                 if address is None or not row.body:
                     row.status = "failed"
                     continue

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -129,16 +131,35 @@ class RateLimiter:
         return True
 
 
+def expired(events: Iterable[Mapping], expiration_minutes: float, now: float | None = None) -> bool:
+    """Whether the person's last message is older than a session (12 hours): whoever holds the
+    browser now may be someone else."""
+    last_user = [e["timestamp"] for e in events if e.get("event") == "user"]
+    now = time.time() if now is None else now
+    return bool(last_user and expiration_minutes and (now - last_user[-1]) / 60 > expiration_minutes)
+
+
+def late_answers(events: Iterable[Mapping]) -> list[dict]:
+    """A social worker's answers since the person's last message (bot.console keeps them as bot
+    messages marked `staff`): shown whatever the conversation's age, since they answer the
+    question this browser asked, and nothing of the case before it."""
+    answers: list[dict] = []
+    for event in events:
+        if event.get("event") == "user":
+            answers = []
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("staff"):
+            answers.append({"from": "bot", "text": event.get("text") or "", "buttons": []})
+    return answers
+
+
 def history(events: Iterable[Mapping], expiration_minutes: float, now: float | None = None) -> list[dict]:
     """What the page shows again on a reload: the messages of the current session, oldest
     first. A choice is shown as its title, as it was when clicked; messages the person did not
-    write (the opening greeting payload) are left out. Nothing once the session has expired:
-    the next person on a shared phone must not read it."""
+    write (the opening greeting payload) are left out. Once the session has expired only a
+    social worker's late answers: the next person on a shared phone must not read the rest."""
     events = list(events)
-    last_user = [e["timestamp"] for e in events if e.get("event") == "user"]
-    now = time.time() if now is None else now
-    if last_user and expiration_minutes and (now - last_user[-1]) / 60 > expiration_minutes:
-        return []
+    if expired(events, expiration_minutes, now):
+        return late_answers(events)
     shown: list[dict] = []
     buttons: list[Mapping] = []
     for event in events:
@@ -187,3 +208,113 @@ def page(base: str, language: str, source: str | None) -> str:
         source=source or "",
         versions={name: asset(name)[1] for name in ASSETS},
     )
+
+
+# --- A shared browser (issue 17): after a session, the earlier case is shown again only to
+# someone who proves it is theirs: the reference of their appointment, or a code sent by SMS to
+# the number they confirmed. "This is not me" gives the browser a new conversation and leaves
+# the other person's untouched. While locked nothing reaches Rasa (whose greeting would show the
+# appointment) nor the conversation (a message would make the session current again).
+
+NOT_ME, SEND_CODE = "/not_me", "/send_code"
+MAX_GUESSES = 5
+GATE_TEXTS = {
+    "locked": N_("Welcome back. To protect the person who wrote here before, the earlier conversation is "
+                 "hidden. If it was you, write the reference of your appointment (6 letters and digits) "
+                 "or ask for a code by SMS. If it was not you, start a new conversation."),
+    "locked_reference": N_("Welcome back. To protect the person who wrote here before, the earlier "
+                           "conversation is hidden. If it was you, write the reference of your appointment "
+                           "(6 letters and digits). If it was not you, start a new conversation."),
+    "wrong": N_("This does not match. Write the reference of your appointment, or start a new conversation."),
+    "too_many": N_("Too many tries. Please start a new conversation."),
+    "send_code": N_("Send me a code by SMS"),
+    "not_me": N_("This is not me: new conversation"),
+}
+
+
+def gate_text(name: str, language: str) -> str:
+    return gettext(GATE_TEXTS[name], language)
+
+
+@dataclass
+class Gate:
+    """The answer to a message on a locked conversation."""
+
+    messages: list[dict] = field(default_factory=list)
+    unlocked: bool = False
+    new_conversation: bool = False
+
+
+def lockable(session, key: str):
+    """The person behind a conversation if it holds a case to protect (they agreed to the
+    notice, booked, or gave a number), else None."""
+    from sqlalchemy import select
+
+    from bot import people
+    from bot.models import Appointment
+
+    person = people.find(session, key)
+    if person is None:
+        return None
+    booked = session.execute(select(Appointment.id).where(Appointment.person_id == person.id).limit(1)).first()
+    return person if person.consent_at or person.phone_encrypted or booked else None
+
+
+def _can_send_code(person, data_key: str) -> bool:
+    from bot import people
+
+    return people.phone_of(person, data_key) is not None and person.sms_opted_out_at is None
+
+
+def gate_prompt(person, language: str, data_key: str, name: str | None = None) -> dict:
+    """The locked conversation's question, with its choices."""
+    code = _can_send_code(person, data_key)
+    buttons = ([{"title": gate_text("send_code", language), "payload": SEND_CODE}] if code else []) + [
+        {"title": gate_text("not_me", language), "payload": NOT_ME}]
+    return {"text": gate_text(name or ("locked" if code else "locked_reference"), language), "buttons": buttons}
+
+
+def _reference_in(typed: str, references: Iterable[str]) -> bool:
+    said = {token.upper() for token in re.findall(r"[A-Za-z0-9]+", typed)} | {re.sub(r"[\W_]", "", typed).upper()}
+    return any(reference.upper() in said for reference in references)
+
+
+def gate_reply(session, key: str, language: str, typed: str, said: str, hash_key: str, data_key: str,
+               now=None) -> Gate:
+    """What a message on a locked conversation does: NOT_ME → a new conversation; SEND_CODE →
+    a code by SMS; the reference or the code → unlocked; anything else → the question again."""
+    from sqlalchemy import select
+
+    from bot import people
+    from bot.actions import reminder_number as codes
+    from bot.models import Appointment
+
+    if said == NOT_ME:
+        return Gate(new_conversation=True)
+    person = lockable(session, key)
+    if person is None:
+        return Gate(unlocked=True)
+    check = codes._check(session, person.id, codes.UNLOCK) or codes._set_check(session, person.id, codes.UNLOCK, "reference")
+    if check.attempts >= MAX_GUESSES:  # no more guesses, nor codes: only a new conversation
+        return Gate([{"text": gate_text("too_many", language),
+                      "buttons": [{"title": gate_text("not_me", language), "payload": NOT_ME}]}])
+    if said == SEND_CODE and _can_send_code(person, data_key):
+        address = people.phone_of(person, data_key)
+        codes.send_code(session, person, codes.UNLOCK, None, language, hash_key, data_key, now)
+        return Gate([{"text": codes.text("code_sent", language, last=address.e164[-2:]),
+                      "buttons": [{"title": gate_text("not_me", language), "payload": NOT_ME}]}])
+    if not typed.strip():
+        return Gate([gate_prompt(person, language, data_key)])
+    references = session.execute(select(Appointment.reference).where(Appointment.person_id == person.id)).scalars()
+    code = codes.typed_code(typed)
+    by_code = (code is not None and check.step == "code" and check.expires_at is not None
+               and (now or codes.utcnow()) <= check.expires_at
+               and hmac.compare_digest(check.code_hash or "", codes._code_hash(code, hash_key)))
+    if by_code or _reference_in(typed, references):
+        codes._drop(session, check)
+        return Gate(unlocked=True)
+    check.attempts += 1
+    if check.attempts >= MAX_GUESSES:
+        return Gate([{"text": gate_text("too_many", language),
+                      "buttons": [{"title": gate_text("not_me", language), "payload": NOT_ME}]}])
+    return Gate([gate_prompt(person, language, data_key, "wrong")])

@@ -8,6 +8,7 @@ from bot import webchat
 from bot.i18n import gettext
 from bot.rendering import render
 from bot.settings import ROOT
+from tests.test_webchat_return_http import age
 
 pytestmark = pytest.mark.e2e
 RESULTS = ROOT / "results"
@@ -67,6 +68,17 @@ def test_a_whole_screening_in_french_by_keyboard_and_clicks_then_a_reload(bot, b
     page.reload()
     expect(log).to_contain_text(render("utter_pass_eligible", "fr").text)
     expect(page.locator(".msg.user")).to_contain_text(["Français", "Oui", "oui", "Aucune couverture", "Non", "Oui"])
+
+    # A day later, someone else on this phone: nothing of it, and "this is not me" starts afresh.
+    first = sender(context)
+    age(bot, first, 24)
+    page.reload()
+    expect(log).to_contain_text(gettext(webchat.GATE_TEXTS["locked_reference"], "fr"))
+    expect(log).not_to_contain_text(render("utter_pass_eligible", "fr").text)
+    open_choice(page, gettext(webchat.GATE_TEXTS["not_me"], "fr")).click()
+    expect(log).to_contain_text(render("utter_greet", "fr").text)
+    expect(log).not_to_contain_text(gettext(webchat.GATE_TEXTS["locked_reference"], "fr"))
+    assert sender(context) != first and bot.stored(first)[0].consent_at is not None
     context.close()
 
 

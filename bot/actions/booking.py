@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import choices, confirm, people
-from bot.actions import store
+from bot.actions import reminder_number, store
 from bot.booking import appointments
 from bot.models import Slot
 from bot.responses import payload
@@ -100,6 +100,7 @@ class ActionBookSlot(Action):
             dispatcher.utter_message(response="utter_slot_taken")
             return [FollowupAction("action_offer_slots")]
         dispatcher.utter_message(response="utter_booked", **params)
+        await reminder_number.after_booking(dispatcher, tracker, params["when"])  # web chat: SMS reminders?
         return [SlotSet("has_appointment", True)]
 
 

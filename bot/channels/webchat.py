@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 from bot import outage, people, settings, webchat
 from bot.channels import incoming
 from bot.i18n import DEFAULT_LANGUAGE, gettext, supported
-from bot.rendering import WEB
+from bot.rendering import WEB, render
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +90,16 @@ class WebChatInput(InputChannel):
             if conversation is None:
                 return _json({"error": "no conversation: load the page first"}, status=403)
             agent = request.app.ctx.agent
-            tracker = await agent.tracker_store.retrieve(webchat.sender_id(conversation))
+            sender = webchat.sender_id(conversation)
+            tracker = await agent.tracker_store.retrieve(sender)
             events = [event.as_dict() for event in tracker.events] if tracker else []
-            shown = webchat.history(events, agent.domain.session_config.session_expiration_time)
+            expiration = agent.domain.session_config.session_expiration_time
+            shown = webchat.history(events, expiration)
+            if webchat.expired(events, expiration):  # maybe someone else: the case stays hidden
+                prompt = await asyncio.to_thread(self._gate_prompt, sender, _tracker_language(tracker))
+                shown = [prompt, *shown] if prompt else shown
             # Paused or waiting for a social worker: the page polls for their answers.
-            return _json({"messages": shown,
-                          "paused": await self._with_staff(webchat.sender_id(conversation), tracker)})
+            return _json({"messages": shown, "paused": await self._with_staff(sender, tracker)})
 
         @chat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -115,8 +119,36 @@ class WebChatInput(InputChannel):
             if not isinstance(body, dict):
                 return _json({"error": "expected a JSON object"}, status=400)
             typed = incoming.clean(_str(body.get("text")) or "")  # cleaned once, on entry
+            if not (body.get("start") is True or isinstance(body.get("payload"), str) or typed.strip()):
+                return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
 
             try:
+                tracker = await agent.tracker_store.retrieve(sender)
+                language = _tracker_language(tracker)
+                events = [event.as_dict() for event in tracker.events] if tracker else []
+                # A safety message (emergency, suicidal thoughts, violence) is never held by our
+                # own steps below: Rasa answers it, or, on a locked conversation, the channel.
+                if webchat.expired(events, agent.domain.session_config.session_expiration_time):
+                    chosen = _str(body.get("payload")) or ""
+                    gate = await asyncio.to_thread(self._gate, sender, language, typed, chosen)
+                    safety = await _safety(agent, typed[:MAX_TEXT_LENGTH]) if gate and not gate.unlocked else None
+                    if gate is not None and safety and not gate.unlocked:
+                        gate.messages.insert(0, render(f"utter_{safety}", language, WEB).as_rasa())
+                        await asyncio.to_thread(incoming.raise_urgent, sender, safety, language)
+                    if gate is not None and gate.new_conversation:
+                        # "This is not me": a new conversation; the other person's stays as it was.
+                        reply = _json({"messages": [], "restart": True})
+                        self._set_cookie(reply, request, webchat.new_conversation_id())
+                        return reply
+                    if gate is not None and not gate.unlocked:
+                        # Not kept in the conversation ("locked"): the page does not count them.
+                        return _json({"messages": gate.messages, "language": language, "locked": True,
+                                      "paused": await self._with_staff(sender, tracker)})
+                    if gate is not None:  # it is them: the conversation goes on, shown again
+                        await on_new_message(UserMessage("/greet", CollectingOutputChannel(), sender,
+                                                         input_channel=self.name(), metadata={}))
+                        return _json({"messages": [], "restart": True})
+                menu = await incoming.last_menu(agent, sender)
                 if body.get("start") is True:
                     # The opening greeting; the link's language and association go with it.
                     text = "/greet"
@@ -125,13 +157,19 @@ class WebChatInput(InputChannel):
                     metadata = {name: value for name, value in metadata.items() if value}
                 elif isinstance(body.get("payload"), str):
                     # A button: only a choice of the menu still open is accepted.
-                    if body["payload"] not in [b["payload"] for b in await incoming.last_menu(agent, sender)]:
+                    if body["payload"] not in [b["payload"] for b in menu]:
                         return await self._refusal(request, conversation, "stale_choice", 409)
                     text, metadata = body["payload"], {}
-                elif typed.strip():
-                    text, metadata = await incoming.prepare(agent, sender, typed[:MAX_TEXT_LENGTH], None)
                 else:
-                    return _json({"error": "expected 'text', 'payload' or 'start'"}, status=400)
+                    text, metadata = await incoming.prepare(agent, sender, typed[:MAX_TEXT_LENGTH], None)
+                if body.get("start") is not True and await asyncio.to_thread(self._may_be_ours, sender) \
+                        and not await _safety(agent, typed[:MAX_TEXT_LENGTH]):
+                    # SMS reminders after a booking (the number, its code, removing it): not Rasa's.
+                    own = await asyncio.to_thread(self._reminders, sender, language, typed, text, menu)
+                    if own is not None:
+                        await self._keep(agent, sender, own)
+                        return _json({"messages": own.messages, "language": language,
+                                      "paused": await self._with_staff(sender, tracker)})
 
                 collector = CollectingOutputChannel()
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
@@ -166,6 +204,60 @@ class WebChatInput(InputChannel):
         except Exception:  # the app database is away: no polling, the turn was answered
             return False
 
+    def _key(self, sender: str) -> str:
+        return people.person_key(sender, self.cfg.hash_key)
+
+    def _gate(self, sender: str, language: str, typed: str, chosen: str):
+        """A message on an expired conversation: None if it holds no case to protect, else what
+        bot.webchat.gate_reply makes of it."""
+        from bot.database import session_scope
+
+        with session_scope(self.cfg.database_url) as session:
+            if chosen != webchat.NOT_ME and webchat.lockable(session, self._key(sender)) is None:
+                return None
+            return webchat.gate_reply(session, self._key(sender), language, typed, chosen, self.cfg.hash_key,
+                                      self.cfg.data_key)
+
+    def _gate_prompt(self, sender: str, language: str) -> dict | None:
+        from bot.database import session_scope
+
+        try:
+            with session_scope(self.cfg.database_url) as session:
+                person = webchat.lockable(session, self._key(sender))
+                return webchat.gate_prompt(person, language, self.cfg.data_key) if person else None
+        except Exception:  # the app database is away: show nothing rather than the case
+            return {"text": gettext(webchat.UI_TEXTS["expired"], language), "buttons": []}
+
+    def _may_be_ours(self, sender: str) -> bool:
+        """Whether a message may be about reminders: the person was offered them or gave a number."""
+        from bot.actions import reminder_number
+        from bot.database import session_scope
+
+        with session_scope(self.cfg.database_url) as session:
+            return reminder_number.may_reply(session, self._key(sender))
+
+    def _reminders(self, sender: str, language: str, typed: str, said: str, menu: list):
+        from bot.actions import reminder_number
+        from bot.database import session_scope
+
+        with session_scope(self.cfg.database_url) as session:
+            return reminder_number.reply(session, self._key(sender), language, typed, said, menu,
+                                         self.cfg.hash_key, self.cfg.data_key)
+
+    @staticmethod
+    async def _keep(agent, sender: str, turn) -> None:
+        """The exchange goes into the conversation, as a Rasa turn would (the page's reload and
+        the console show it), the person's digits masked."""
+        from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+        async with agent.lock_store.lock(sender):
+            tracker = await agent.tracker_store.get_or_create_tracker(sender)
+            tracker.update(UserUttered(turn.shown, intent={"name": "inform", "confidence": 1.0}, input_channel="webchat"))
+            for said in turn.messages:
+                tracker.update(BotUttered(said["text"], data={"buttons": said["buttons"]}))
+            tracker.update(ActionExecuted("action_listen"))
+            await agent.tracker_store.save(tracker)
+
     def _conversation(self, request: Request) -> str | None:
         return webchat.conversation_from_cookie(request.cookies.get(webchat.COOKIE), self.key)
 
@@ -197,6 +289,20 @@ class WebChatInput(InputChannel):
         cache = "public, max-age=31536000, immutable" if request.args.get("v") == version else "no-cache"
         return response.raw(content, content_type=CONTENT_TYPES[name],
                             headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+
+
+async def _safety(agent, typed: str) -> str | None:
+    """The safety intent a typed message is read as, if any (None when unreadable)."""
+    if incoming.nothing_to_read(typed):
+        return None
+    try:
+        return incoming.safety_intent(await agent.parse_message(typed))
+    except Exception:  # the pipeline cannot read it: Rasa's own turn will say "not understood"
+        return None
+
+
+def _tracker_language(tracker) -> str:
+    return (supported(tracker.get_slot("language")) if tracker else None) or DEFAULT_LANGUAGE
 
 
 def _json(body: dict, status: int = 200) -> HTTPResponse:

@@ -30,6 +30,7 @@ from bot.limits import store as shared_limits
 from bot.booking import appointments
 from bot.booking.sites import sites
 from bot.console import accounts, audit, auth, canned, openings, search, sheet, tasks, throttle, triage
+from bot.actions import reminder_number
 from bot.console.rasa_api import RasaApi, messages
 from bot.database import session_scope
 from bot.models import Appointment, Handoff, Person, utcnow
@@ -445,6 +446,8 @@ def create_app(cfg: Settings) -> Sanic:
         def send_sms(session: Session) -> bool:
             person = session.get(Handoff, handoff_id).person
             if found["channel"] != "sms":
+                if person is not None:  # a web-chat person who gave a number: "an answer is waiting"
+                    reminder_number.answer_waiting(session, person, cfg.data_key)
                 return True
             if person.phone_encrypted is None or person.sms_opted_out_at is not None:
                 return False  # no number, or they wrote STOP

@@ -86,13 +86,20 @@
       });
       const data = await reply.json().catch(() => ({}));
       if (!reply.ok) throw new Error(data.text || (reply.status === 403 ? ui.expired : ui.offline));
+      if (data.restart) {
+        // "This is not me" (a new conversation), or the earlier one shown again once proved.
+        location.replace(base + "?lang=" + encodeURIComponent(document.documentElement.lang));
+        return;
+      }
       if (data.language && data.language !== document.documentElement.lang) {
         // The person chose another language: the page comes back in it, with the conversation.
         location.replace(base + "?lang=" + encodeURIComponent(data.language));
         return;
       }
-      if (mine) onPage += 1;
+      if (mine && !data.locked) onPage += 1;
       menu = show(data.messages);
+      // A locked conversation's answers are not in the server's history: not counted either.
+      if (data.locked) onPage -= data.messages.length;
       waitForStaff(data.paused);
     } catch (error) {
       if (mine) mine.remove();
@@ -108,8 +115,8 @@
     else if (byButton || document.activeElement === document.body) input.focus();
   }
 
-  // While a social worker has the conversation the assistant is silent: their answers arrive
-  // in the server's history, asked for every few seconds until the assistant is back.
+  // While a social worker has the conversation, or a handoff is open (whatever its age, also
+  // the next day), their answers arrive in the server's history, asked for every few seconds.
   function waitForStaff(paused) {
     if (paused && !polling) polling = setInterval(poll, POLL_MS);
     if (!paused && polling) { clearInterval(polling); polling = null; }

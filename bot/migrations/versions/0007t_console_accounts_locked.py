@@ -2,7 +2,7 @@
 unlocks it (bot/console/throttle.py)
 
 Revision ID: 0007t
-Revises: 0007b
+Revises: 0007w
 Create Date: 2026-12-03 09:40:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0007t'
-down_revision = '0007b'
+down_revision = '0007w'
 branch_labels = None
 depends_on = None
 
