@@ -16,9 +16,10 @@ from bot import settings
 class MemoryStore:
     """A process's own counters with expiry (the development profile)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock=time.monotonic) -> None:
         self._values: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
+        self.clock = clock  # tests pass their own
 
     def _live(self, key: str, now: float) -> int:
         value, expires = self._values.get(key, (0, 0.0))
@@ -26,7 +27,7 @@ class MemoryStore:
 
     def hit(self, key: str, window_seconds: float) -> int:
         """Count one more in `key`'s window (started by its first hit); the count so far."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             value, expires = self._values.get(key, (0, 0.0))
             if expires <= now:
@@ -38,18 +39,18 @@ class MemoryStore:
 
     def count(self, key: str) -> int:
         with self._lock:
-            return self._live(key, time.monotonic())
+            return self._live(key, self.clock())
 
     def hold(self, key: str, seconds: float) -> None:
         """Mark `key` for `seconds` (a wait imposed)."""
         with self._lock:
-            self._values[key] = (1, time.monotonic() + seconds)
+            self._values[key] = (1, self.clock() + seconds)
 
     def held_for(self, key: str) -> float:
         """Seconds left of a hold, 0 if none."""
         with self._lock:
             value, expires = self._values.get(key, (0, 0.0))
-            return max(0.0, expires - time.monotonic()) if value else 0.0
+            return max(0.0, expires - self.clock()) if value else 0.0
 
     def clear(self, *keys: str) -> None:
         with self._lock:

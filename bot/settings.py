@@ -69,6 +69,7 @@ class Settings:
     # Origins (scheme://host[:port]) allowed to post to the web chat; empty: the page's own host.
     webchat_origins: tuple[str, ...]
     webchat_messages_per_minute: int
+    webchat_new_per_hour: int  # new conversations per client address (a waiting room shares one)
     sms_number: str | None  # the number people text, shown on posters; None until the PASS has one
     # Production profile (`python -m bot run --profile prod`): PostgreSQL tracker store, Redis lock
     # store, the replicas' own ports behind the proxy that listens on rasa_port and action_port.
@@ -140,6 +141,7 @@ def load() -> Settings:
         webchat_key=_secret("PASS_WEBCHAT_KEY", "webchat.key"),
         webchat_origins=tuple(o.strip().rstrip("/") for o in os.environ.get("PASS_WEBCHAT_ORIGINS", "").split(",") if o.strip()),
         webchat_messages_per_minute=int(os.environ.get("PASS_WEBCHAT_MESSAGES_PER_MINUTE", "20")),
+        webchat_new_per_hour=int(os.environ.get("PASS_WEBCHAT_NEW_PER_HOUR", "120")),
         sms_number=os.environ.get("PASS_SMS_NUMBER", "").strip() or None,
         tracker_database_url=os.environ.get("TRACKER_DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,

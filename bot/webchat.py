@@ -11,7 +11,6 @@ import hmac
 import re
 import secrets
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bot import limits
 from bot.i18n import DEFAULT_LANGUAGE, N_, gettext, supported
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -43,6 +43,8 @@ UI_TEXTS = {
     "offline": N_("The message was not sent. Check your connection and try again."),
     "expired": N_("This conversation has ended. Reload the page to start again."),
     "too_fast": N_("You are sending messages too fast. Please wait one minute, then try again."),
+    "too_many_new": N_("Too many new conversations were opened from this connection. Please try again in "
+                       "an hour, or ask at the health centre."),
     "stale_choice": N_("This choice is no longer open. Please answer the last question."),
     "no_script": N_("This chat needs JavaScript. Please turn it on in your browser."),
 }
@@ -110,25 +112,28 @@ def origin_allowed(origin: str | None, host: str, allowed: Iterable[str]) -> boo
     return urlsplit(origin).netloc == host
 
 
-class RateLimiter:
-    """At most `per_minute` messages per conversation in any 60 seconds (in this process)."""
+def _hashed(value: str) -> str:
+    """A counter's key: never the cookie's conversation id or an address itself."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute = per_minute
-        self.clock = clock
-        self.recent: dict[str, deque[float]] = {}
+
+class RateLimiter:
+    """At most `per_minute` messages per conversation in a minute, and at most
+    `new_per_hour` new conversations per client address in an hour, counted in the shared store
+    (bot/limits.py: Redis in production, so two replicas count together; this process in
+    development, or the `clock` a test gives)."""
+
+    def __init__(self, per_minute: int, new_per_hour: int = 120, store=None,
+                 clock: Callable[[], float] | None = None) -> None:
+        self.per_minute, self.new_per_hour = per_minute, new_per_hour
+        self.store = store or (limits.MemoryStore(clock) if clock else limits.store())
 
     def allow(self, conversation_id: str) -> bool:
-        now = self.clock()
-        if len(self.recent) > 10_000:  # forget conversations quiet for a minute
-            self.recent = {c: times for c, times in self.recent.items() if times and now - times[-1] < 60}
-        times = self.recent.setdefault(conversation_id, deque())
-        while times and now - times[0] >= 60:
-            times.popleft()
-        if len(times) >= self.per_minute:
-            return False
-        times.append(now)
-        return True
+        return self.store.hit(f"web:messages:{_hashed(conversation_id)}", 60) <= self.per_minute
+
+    def allow_new(self, address: str) -> bool:
+        """A new conversation from `address` (a health centre's waiting room shares one)."""
+        return self.store.hit(f"web:new:{_hashed(address)}", 3600) <= self.new_per_hour
 
 
 def expired(events: Iterable[Mapping], expiration_minutes: float, now: float | None = None) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from html import escape
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -53,7 +54,7 @@ class WebChatInput(InputChannel):
         cfg = self.cfg = settings.load()
         self.key = cfg.webchat_key
         self.origins = cfg.webchat_origins
-        self.limiter = webchat.RateLimiter(cfg.webchat_messages_per_minute)
+        self.limiter = webchat.RateLimiter(cfg.webchat_messages_per_minute, cfg.webchat_new_per_hour)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         chat = Blueprint("pass_webchat", __name__)
@@ -64,13 +65,17 @@ class WebChatInput(InputChannel):
         async def page(request: Request) -> HTTPResponse:
             conversation = self._conversation(request)
             language = None
-            if conversation is None:
-                conversation = webchat.new_conversation_id()
-            else:
+            if conversation is not None:
                 language = await self._language(request, conversation)
             # A conversation already under way keeps its language; ?lang= presets a new one.
             language = webchat.page_language(language, request.args.get("lang"),
                                              accept_language=request.headers.get("accept-language", ""))
+            if conversation is None:
+                if not self.limiter.allow_new(client_address(request)):
+                    return response.html(f"<!doctype html><meta charset=utf-8><p>"
+                                         f"{escape(gettext(webchat.UI_TEXTS['too_many_new'], language))}</p>",
+                                         status=429, headers=PAGE_HEADERS)
+                conversation = webchat.new_conversation_id()
             source = people.source_tag(request.args.get("src"))
             reply = response.html(webchat.page(base, language, source), headers=PAGE_HEADERS)
             self._set_cookie(reply, request, conversation)
@@ -289,6 +294,15 @@ class WebChatInput(InputChannel):
         cache = "public, max-age=31536000, immutable" if request.args.get("v") == version else "no-cache"
         return response.raw(content, content_type=CONTENT_TYPES[name],
                             headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+
+
+def client_address(request: Request) -> str:
+    """Who is asking: behind our nginx (the production profile) the address it saw, which it
+    appends last to X-Forwarded-For; else the connection's own."""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and (request.ip or "").startswith("127."):
+        return forwarded.split(",")[-1].strip()
+    return request.ip or ""
 
 
 async def _safety(agent, typed: str) -> str | None:
