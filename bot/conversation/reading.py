@@ -340,10 +340,23 @@ SAFETY_KINDS = ("emergency", "suicidal_thoughts", "violence")
 Pattern = tuple[tuple[str, bool, bool], ...]  # (core, any start, any end) per word
 
 
+PERSIAN_PREFIXES = ("مي", "نمي")  # می‌کشم is written میکشم, می کشم, می‌کشم: read as one word
+
+
+def _safety_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for token in tokens(text):
+        if out and out[-1] in PERSIAN_PREFIXES:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
 def _pattern(phrase: str) -> Pattern:
     out: list[tuple[str, bool, bool]] = []
     for word in phrase.split():
-        core = tokens(word.strip("*"))
+        core = _safety_tokens(word.strip("*"))
         for i, token in enumerate(core):
             out.append((token, i == 0 and word.startswith("*"), i == len(core) - 1 and word.endswith("*")))
     return tuple(out)
@@ -371,7 +384,7 @@ def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool
 def safety_words(text: str) -> list[str]:
     """The safety words and phrases of any language a message holds ("j'ai mal à la poitrine"
     -> ["poitrine"]); none in "oui elle s'est arrêtée il y a 8 mois"."""
-    said = tokens(text)
+    said = _safety_tokens(text)
     found = []
     for pattern in _safety_patterns():
         size = len(pattern)
