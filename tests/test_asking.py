@@ -79,3 +79,39 @@ def test_the_menu_shown_again_is_the_one_of_the_bot_s_latest_turn():
             "metadata": {"utter_action": "utter_ask_language"}}
     assert asking.last_menu_response([menu, {"event": "user"}]) == "utter_ask_language"
     assert asking.last_menu_response([menu, {"event": "user"}, {"event": "bot", "data": {}}, {"event": "user"}]) is None
+
+
+# Issue 14: ordinary answers the model reads as safety messages, each with the confidence it gave.
+FALSE_ALARMS = [
+    ("current_cover", "oui elle s'est arretee il y a 8 mois", "emergency", 0.97, "fr"),
+    ("hosted_by_third_party", "da stau la fratele meu", "violence", 0.65, "ro"),
+    ("has_stable_address", "da la fratele meu", "violence", 0.65, "ro"),
+    ("hosted_by_third_party", "da fratele meu ma gazduieste", "violence", 0.93, "ro"),
+    ("health_problem", "bale sardard daram", "emergency", 0.53, "fa"),
+]
+
+
+def test_an_answer_read_as_a_safety_message_without_a_safety_word_is_just_the_answer():
+    for fact, text, intent, confidence, language in FALSE_ALARMS:
+        decision = decide(fact, text, intent=intent, confidence=confidence, language=language)
+        assert decision.kind == asking.ANSWER and decision.say == (), (text, decision)
+
+
+def test_a_real_safety_message_given_as_an_answer_gets_its_safety_answer_and_keeps_the_answer():
+    said = [
+        ("fr", "oui, j'ai mal à la poitrine et je respire mal", "emergency", True),
+        ("en", "yes my husband beats me", "violence", True),
+        ("es", "si, me duele el pecho y no puedo respirar", "emergency", True),
+        ("ar", "نعم صدري كيوجعني وما نقدرش نتنفس", "emergency", True),
+        ("fa", "بله سینه‌ام سخت درد می‌کند", "emergency", True),
+        ("ro", "da, vreau sa mor", "suicidal_thoughts", True),
+    ]
+    for language, text, intent, value in said:
+        for confidence in (0.58, 0.97):  # at any confidence: the words tell it
+            decision = decide("health_problem", text, intent=intent, confidence=confidence, language=language)
+            assert (decision.kind, decision.value, decision.say) == (asking.SAFETY_ANSWER, value, (f"utter_{intent}",)), text
+
+
+def test_a_safety_message_that_is_no_answer_is_answered_on_the_model_alone():
+    # "toute ma vie" is no number of months: the rules give the safety answer, as before
+    assert decide("months_in_france", "toute ma vie", intent="suicidal_thoughts", confidence=0.72).kind == asking.INTERRUPT

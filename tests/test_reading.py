@@ -140,3 +140,14 @@ def test_a_carte_vitale_without_mutuelle_is_puma_alone_in_arabic(text):
 ])
 def test_a_cover_said_to_have_ended_without_its_name_is_a_closed_cover(text, language, expected):
     assert answer("current_cover", text, language) == expected
+
+
+def test_safety_words_are_read_in_every_language_and_not_in_ordinary_answers():
+    assert reading.safety_words("jvais me SUICIDER")
+    assert reading.safety_words("il m'a frappée hier")
+    assert reading.safety_words("শ্বাস নিতে পারছি না") and reading.safety_words("amake mere felbe bolse")
+    assert reading.safety_words("shoharam mano zad") and reading.safety_words("خودمو می کشم".replace(" ", "\u200c"))
+    assert reading.safety_words("rajli kaydrebni") and reading.safety_words("مراتي كتولد")
+    for ordinary in ["oui elle s'est arretee il y a 8 mois", "toute ma vie", "da stau la fratele meu",
+                     "bale sardard daram", "chokran bzaf", "oui j'ai mal au dos", "sim tenho morada"]:
+        assert not reading.safety_words(ordinary), ordinary

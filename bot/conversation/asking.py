@@ -3,7 +3,9 @@
 - An answer the question's frame can read is stored (bot.interview.interpret).
 - A safety message (emergency, suicidal thoughts, violence) always gets its safety answer: said
   here with the next question when the reply also answers, else by the rules, then the same
-  question. Another clear request (a human, erase my data, cancel…) that is not an answer goes
+  question. A reply that answers is a safety message only if it also holds a safety word
+  (bot/languages/words/<lang>.yaml `safety`): the model reads ordinary answers as safety
+  messages with a confidence real ones do not always reach. Another clear request (a human, erase my data, cancel…) that is not an answer goes
   to the rules for it; the question is then asked again.
 - Anything else is a miss: the question is asked once more with a hint of the answer expected
   (its choices, an example), the second time with the way to a human too; a question is never
@@ -28,10 +30,7 @@ REQUESTS = frozenset({
     "unsupported_language", "choose_language", "choose_slot", "cancel_appointment", "reschedule_appointment",
     "book_appointment", "goodbye",
 })
-REQUEST_FLOOR = 0.6
-# A reply that reads as an answer is a safety message only when the model is at least this sure
-# (ordinary answers it half-reads as one: "da stau la fratele meu" 0.34; real ones: 0.86 and up).
-SAFETY_OVER_ANSWER = 0.6  # a request read with less confidence is not clear: it counts as not understood
+REQUEST_FLOOR = 0.6  # a request read with less confidence is not clear: it counts as not understood
 # The hint said with a question asked again, by the kind of answer it expects.
 HINTS = {
     interview.YES_NO: "utter_hint_yes_no",
@@ -78,11 +77,13 @@ def decide(
         return Decision(BACK)
     value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
                                 today=today, confidence=confidence)
-    if intent in SAFETY and not is_payload and (value is None or confidence >= SAFETY_OVER_ANSWER):
-        # The safety answer first, whatever the reply also says; an answer it holds is kept
+    if intent in SAFETY and not is_payload and value is None:
+        return Decision(INTERRUPT)  # safety first, on the model alone: the rules answer it
+    if intent in SAFETY and not is_payload and reading.safety_words(text):
+        # An answer that also tells a safety word: the safety answer first, the answer kept
         # ("oui, mal à la poitrine, je respire mal"), so the same question does not come back.
-        if value is None:
-            return Decision(INTERRUPT)
+        # Without one it is the answer: at any confidence ("oui elle s'est arrêtée il y a 8
+        # mois" read as an emergency at 0.97; real ones from 0.58).
         return Decision(SAFETY_ANSWER, value, say=(f"utter_{intent}",))
     if value is not None:
         return Decision(ANSWER, value)

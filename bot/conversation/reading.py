@@ -326,3 +326,70 @@ def _number_word(token: str, language: str) -> Optional[int]:
         if isinstance(value, int):
             return value
     return None
+
+
+# --- safety words ------------------------------------------------------------------------------
+# The intent model sometimes reads an ordinary answer as a safety message with high confidence
+# ("oui elle s'est arrêtée il y a 8 mois" -> emergency 0.97), and real ones score lower (0.58):
+# no threshold tells them apart. A reply that answers the question is a safety message only if
+# it also holds a safety word (bot.conversation.asking). Every language's words are read: a
+# person in distress writes as they can; the phrases are specific enough to be read in all.
+# A word written with "*" at its end (or start) matches any word it begins (or ends): "frapp*".
+
+SAFETY_KINDS = ("emergency", "suicidal_thoughts", "violence")
+Pattern = tuple[tuple[str, bool, bool], ...]  # (core, any start, any end) per word
+
+
+PERSIAN_PREFIXES = ("مي", "نمي")  # می‌کشم is written میکشم, می کشم, می‌کشم: read as one word
+
+
+def _safety_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for token in tokens(text):
+        if out and out[-1] in PERSIAN_PREFIXES:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _pattern(phrase: str) -> Pattern:
+    out: list[tuple[str, bool, bool]] = []
+    for word in phrase.split():
+        core = _safety_tokens(word.strip("*"))
+        for i, token in enumerate(core):
+            out.append((token, i == 0 and word.startswith("*"), i == len(core) - 1 and word.endswith("*")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _safety_patterns() -> tuple[Pattern, ...]:
+    found = []
+    for lang in words.languages():
+        for kind in SAFETY_KINDS:
+            found += [p for phrase in (words.load(lang).get("safety") or {}).get(kind, []) if (p := _pattern(phrase))]
+    return tuple(dict.fromkeys(found))
+
+
+def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool:
+    if any_start and any_end:
+        return core in token
+    if any_end:
+        return token.startswith(core)
+    if any_start:
+        return token.endswith(core)
+    return token == core
+
+
+def safety_words(text: str) -> list[str]:
+    """The safety words and phrases of any language a message holds ("j'ai mal à la poitrine"
+    -> ["poitrine"]); none in "oui elle s'est arrêtée il y a 8 mois"."""
+    said = _safety_tokens(text)
+    found = []
+    for pattern in _safety_patterns():
+        size = len(pattern)
+        for i in range(len(said) - size + 1):
+            if all(_word_matches(said[i + j], *pattern[j]) for j in range(size)):
+                found.append(" ".join(said[i : i + size]))
+                break
+    return found
