@@ -135,6 +135,11 @@ def save_screening(session: Session, key: str, answers: dict, result: ScreeningR
         reasons=list(result.reasons),
     )
     session.add(screening)
+    session.flush()
+    # The case gets a new version of the outcome in the same transaction (bot/case.py).
+    from bot import case  # case reads people's tables; imported here to keep the modules apart
+
+    case.record_screening(session, person, answers, screening)
     return screening
 
 
