@@ -12,6 +12,7 @@ Plain Python over the app database; the Rasa actions only call these functions.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
@@ -77,6 +78,23 @@ def link_reference(session: Session, key: str, reference: str) -> Person | None:
     owner.last_seen_at = _now()
     session.flush()
     return owner
+
+
+# A booking reference written alone ("K7F3QZ", "ref K7F3QZ", "Réf. : k7f3qz"): the alphabet of
+# bot.booking.appointments (no 0, 1, I, L, O).
+REFERENCE_MESSAGE = re.compile(r"\s*(?:r[ée]f(?:[ée]rence)?\s*\.?\s*:?\s*)?([2-9A-HJKMNP-Z]{6})\s*[.!]?\s*", re.I)
+
+
+def known_reference(session: Session, text: str) -> str | None:
+    """The booking reference a message is, if it is one of ours (checked in the database, so a
+    six-letter word is never taken for one)."""
+    match = REFERENCE_MESSAGE.fullmatch(text or "")
+    if match is None:
+        return None
+    reference = match[1].upper()
+    found = session.execute(select(Appointment.id).where(Appointment.reference == reference,
+                                                         Appointment.person_id.is_not(None))).first()
+    return reference if found else None
 
 
 def aliases_of(session: Session, person_ids: Iterable[int]) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import crypto, phones
-from bot.models import Person, PersonRequest, Screening, utcnow
+from bot.models import CaseAlias, Person, PersonRequest, Screening, utcnow
 from bot.screening import ScreeningResult
 
 # Which exact notice each person agreed to, per channel: the web text and the SMS text of
@@ -82,6 +82,13 @@ def get_or_create(session: Session, key: str) -> Person:
         session.add(person)
         session.flush()
     person.last_seen_at = utcnow()
+    alias = session.get(CaseAlias, key)
+    if alias is not None and alias.person_id != person.id:
+        # A conversation that proved to be someone's (bot.case.link_reference): their case is
+        # in use, so its retention count starts again too.
+        owner = session.get(Person, alias.person_id)
+        if owner is not None:
+            owner.last_seen_at = utcnow()
     return person
 
 

@@ -1,11 +1,13 @@
 """The person's case (bot/case.py): written with the answers, versioned, re-checked when old,
 the papers held, the liaison sheet's data, erased with the person."""
+import os
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 
-from bot import case, interview, people, privacy
+from bot import case, database, interview, people, privacy
 from bot.booking import appointments
 from bot.database import session_scope
 from bot.models import (AuditEntry, CaseAlias, CaseAppointment, CaseDocument, CaseOutcome, ConsoleUser, OutboundSms,
@@ -20,6 +22,23 @@ RIGHTS_SLOTS = {**ANSWERS, "urgent": False, "nationality_group": "THIRD_COUNTRY"
                 "hosted_by_third_party": False, "has_photo_id": True}
 TODAY = date.today()
 WORKER = {"id": None, "name": "AS Martin"}
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request, tmp_path):
+    """Each test on SQLite and on PostgreSQL (`make test` sets TEST_POSTGRES_URL), migrated."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'app.db'}"
+        database.upgrade(url)
+    elif not POSTGRES:
+        pytest.skip("TEST_POSTGRES_URL not set (make test sets it)")
+    else:
+        url, config = POSTGRES, database.alembic_config(POSTGRES)
+        command.downgrade(config, "base")  # a fresh schema for each test
+        command.upgrade(config, "head")
+    yield url
+    database.engine(url).dispose()
 
 
 def screened(session, key="web-case", slots=RIGHTS_SLOTS, today=TODAY):
@@ -43,8 +62,8 @@ def a_slot(session, days=5):
     return slot
 
 
-def test_the_case_is_written_with_the_answers_and_the_outcome(db_url):
-    with session_scope(db_url) as session:
+def test_the_case_is_written_with_the_answers_and_the_outcome(db):
+    with session_scope(db) as session:
         person = screened(session)
         outcome = case.latest(session, person.id)
         assert outcome.version == 1 and outcome.cause == "screening" and outcome.pass_eligible is True
@@ -56,15 +75,15 @@ def test_the_case_is_written_with_the_answers_and_the_outcome(db_url):
         assert facts["residence_status"] == "irregular" and facts["months_in_france"] == 8
 
 
-def test_the_case_is_not_kept_without_consent(db_url):
-    with session_scope(db_url) as session:
+def test_the_case_is_not_kept_without_consent(db):
+    with session_scope(db) as session:
         people.get_or_create(session, "web-no")
         assert case.record_rights(session, "web-no", RIGHTS_SLOTS, interview.outcome(RIGHTS_SLOTS, TODAY)) is None
         assert session.execute(select(func.count()).select_from(PersonCase)).scalar_one() == 0
 
 
-def test_a_new_screening_adds_a_version_and_the_old_one_stays(db_url):
-    with session_scope(db_url) as session:
+def test_a_new_screening_adds_a_version_and_the_old_one_stays(db):
+    with session_scope(db) as session:
         person = screened(session)
         screened(session)
         versions = session.execute(select(CaseOutcome.version).order_by(CaseOutcome.version)).scalars().all()
@@ -72,8 +91,8 @@ def test_a_new_screening_adds_a_version_and_the_old_one_stays(db_url):
         assert case.sheet_view(session, person.id)["history"][0]["version"] == 1
 
 
-def test_docs_lists_only_what_is_still_missing(db_url):
-    with session_scope(db_url) as session:
+def test_docs_lists_only_what_is_still_missing(db):
+    with session_scope(db) as session:
         screened(session)
         resumed = case.resume(session, "web-case")
     # They said they have a photo ID: it is held, the proofs of residence and resources are not.
@@ -82,8 +101,8 @@ def test_docs_lists_only_what_is_still_missing(db_url):
     assert resumed.changed is False and resumed.pass_eligible is True
 
 
-def test_an_outcome_older_than_its_rules_is_rechecked_and_says_when_it_changed(db_url):
-    with session_scope(db_url) as session:
+def test_an_outcome_older_than_its_rules_is_rechecked_and_says_when_it_changed(db):
+    with session_scope(db) as session:
         person = screened(session)
         outcome = case.latest(session, person.id)
         outcome.rules_version = "2024-25+00000000"  # decided under an earlier ceilings set
@@ -98,10 +117,10 @@ def test_an_outcome_older_than_its_rules_is_rechecked_and_says_when_it_changed(d
         assert case.latest(session, person.id).version == 3
 
 
-def test_three_months_later_only_the_months_in_france_are_rechecked(db_url):
+def test_three_months_later_only_the_months_in_france_are_rechecked(db):
     slots = {**RIGHTS_SLOTS, "months_in_france": 1}
     then = TODAY - timedelta(days=62)
-    with session_scope(db_url) as session:
+    with session_scope(db) as session:
         person = screened(session, slots=slots, today=then)
         assert "REMIND_AT_3_MONTHS" in case.latest(session, person.id).rights
         assert case.booking_purpose(session, "web-case") == "three_months"
@@ -112,8 +131,8 @@ def test_three_months_later_only_the_months_in_france_are_rechecked(db_url):
     assert resumed.facts["months_in_france"] == 4 and resumed.facts["residence_status"] == "irregular"
 
 
-def test_someone_whose_ame_ends_books_a_renewal_not_already_covered(db_url):
-    with session_scope(db_url) as session:
+def test_someone_whose_ame_ends_books_a_renewal_not_already_covered(db):
+    with session_scope(db) as session:
         person = screened(session)
         assert case.booking_purpose(session, "web-case") == "rights"
         person.cover_ends_on = TODAY + timedelta(days=60)
@@ -125,8 +144,8 @@ def test_someone_whose_ame_ends_books_a_renewal_not_already_covered(db_url):
         assert not case.renewal_instead(session, "web-case", on_ame, result.eligible, result.reasons)
 
 
-def test_a_reply_to_a_recent_reminder_is_recognised(db_url):
-    with session_scope(db_url) as session:
+def test_a_reply_to_a_recent_reminder_is_recognised(db):
+    with session_scope(db) as session:
         person = screened(session)
         booked = appointments.book(session, a_slot(session).id, "fr", person.id)
         assert case.replying_to(session, "web-case") is None
@@ -137,8 +156,8 @@ def test_a_reply_to_a_recent_reminder_is_recognised(db_url):
         assert case.replying_to(session, "web-case") is None
 
 
-def test_a_booking_reference_resumes_the_case_in_another_conversation(db_url):
-    with session_scope(db_url) as session:
+def test_a_booking_reference_resumes_the_case_in_another_conversation(db):
+    with session_scope(db) as session:
         person = screened(session, key="sms-first-phone")
         booked = appointments.book(session, a_slot(session).id, "fr", person.id)
         assert case.link_reference(session, "web-other", "nope42") is None
@@ -147,8 +166,8 @@ def test_a_booking_reference_resumes_the_case_in_another_conversation(db_url):
         assert case.resume(session, "web-other").missing == ["PROOF_OF_RESIDENCE_3_MONTHS", "RESOURCES_12_MONTHS"]
 
 
-def test_a_social_worker_ticks_a_paper_audited_and_the_sheet_shows_it(db_url):
-    with session_scope(db_url) as session:
+def test_a_social_worker_ticks_a_paper_audited_and_the_sheet_shows_it(db):
+    with session_scope(db) as session:
         user = ConsoleUser(name="AS Martin", role="social_worker", password_hash="x")
         session.add(user)
         session.flush()
@@ -172,15 +191,15 @@ def test_a_social_worker_ticks_a_paper_audited_and_the_sheet_shows_it(db_url):
     assert sheet["contacts"]["screenings"] and sheet["facts"]["months_in_france"] == 8
 
 
-def test_unticking_a_paper(db_url):
-    with session_scope(db_url) as session:
+def test_unticking_a_paper(db):
+    with session_scope(db) as session:
         person = screened(session)
         assert case.mark_document_held(session, person.id, "ID_WITH_PHOTO", WORKER, held_now=False)
         assert "ID_WITH_PHOTO" in case.sheet_view(session, person.id)["documents_missing"]
 
 
-def test_erasure_takes_the_whole_case_and_keeps_the_anonymous_counts(db_url, tmp_path):
-    with session_scope(db_url) as session:
+def test_erasure_takes_the_whole_case_and_keeps_the_anonymous_counts(db, tmp_path):
+    with session_scope(db) as session:
         person = screened(session, key="sms-erase-me")
         booked = appointments.book(session, a_slot(session).id, "fr", person.id)
         case.link_appointment(session, person.id, booked, "rights")
@@ -188,7 +207,18 @@ def test_erasure_takes_the_whole_case_and_keeps_the_anonymous_counts(db_url, tmp
         # Erasing from the conversation that proved it with the reference erases the person.
         who = privacy.Identity(("web-same-person",), ("web-same-person",))
         assert privacy.erase(session, str(tmp_path / "tracker.db"), who)["people"] == 1
-    with session_scope(db_url) as session:
+    with session_scope(db) as session:
         for model in (PersonCase, CaseOutcome, CaseDocument, CaseAppointment, CaseAlias):
             assert session.execute(select(func.count()).select_from(model)).scalar_one() == 0, model
         assert session.execute(select(func.count()).select_from(Screening)).scalar_one() == 1  # anonymous count
+
+
+def test_a_reference_is_recognised_only_alone_and_only_if_it_is_ours(db):
+    with session_scope(db) as session:
+        person = screened(session)
+        booked = appointments.book(session, a_slot(session).id, "fr", person.id)
+        ref = booked.reference
+        for text in (ref, ref.lower(), f" réf. : {ref} ", f"Ref {ref}.", f"reference {ref}"):
+            assert case.known_reference(session, text) == ref, text
+        for text in ("BANANE", f"mon rdv {ref} svp", "ZZZZZZ", ""):
+            assert case.known_reference(session, text) is None, text

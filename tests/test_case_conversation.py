@@ -209,3 +209,30 @@ def test_the_renewal_invitation_books_a_renewal_appointment(bot, open_slots, lan
         renewal = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))
         assert case.purpose_of(session, renewal.id) == "renewal" and renewal.reference != reference
     assert any(renewal.reference in t for t in booked)
+
+
+@pytest.mark.parametrize("language, way, written", [("fr", "fr", "{ref}"), ("en", "en", "ref: {ref}"),
+                                                     ("fr", "digits", "Réf. {lower}")])
+def test_the_booking_reference_resumes_the_case_in_another_conversation(bot, open_slots, language, way, written):
+    first = f"case-ref-first-{language}-{way}"
+    converse(lambda text: bot.texts(first, text), lambda: bot.slots(first), language, way)
+    booked = bot.texts(first, "1")
+    with session_scope(app_db(bot)) as session:
+        person = case.person_for(session, person_key(bot, first))
+        reference = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc)).reference
+    assert any(reference in t for t in booked)
+
+    other = f"web-case-ref-other-{language}-{way}"  # another device, days later, no cookie of theirs
+    status = bot.say(other, written.format(ref=reference, lower=reference.lower()))
+    assert status[-1]["text"].startswith(sms_prefix("utter_appointment_status", language))  # in their language
+    assert [b["payload"] for b in status[-1]["buttons"]] == ["/affirm", "/reschedule_appointment", "/cancel_appointment"]
+    texts = bot.texts(other, DOCS[language])
+    assert any(t.startswith(render("utter_documents_missing", language).text.split("\n")[0]) for t in texts)
+    asked = bot.texts(other, "ANNULER" if language == "fr" else "CANCEL")[-1]
+    assert asked.startswith(sms_prefix("utter_confirm_cancel", language)) and no_question(bot, other)
+
+
+def test_a_six_letter_word_is_not_taken_for_a_reference(bot):
+    # Not one of ours: read as any message (here the greeting and the language menu).
+    replies = bot.texts("case-ref-word", "BANANE")
+    assert replies and not any(sms_prefix("utter_appointment_status", "fr") in t for t in replies)

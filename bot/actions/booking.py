@@ -233,3 +233,33 @@ class ActionAppointmentStatus(Action):
             return [SlotSet("has_appointment", False)]
         dispatcher.utter_message(response="utter_appointment_status", **params)
         return []
+
+
+class ActionResumeByReference(Action):
+    """A booking reference written alone (bot/channels/incoming.py turns it into this intent
+    only when it is one of ours): this conversation resumes that person's case, in their
+    language; then their appointment (keep, move, cancel), or else their papers."""
+
+    def name(self) -> str:
+        return "action_resume_by_reference"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        reference = next(tracker.get_latest_entity_values("reference"), None)
+        key = store.key_for(tracker.sender_id)
+
+        def resume(session):
+            owner = case.link_reference(session, key, reference) if reference else None
+            if owner is None:
+                return None
+            return owner.language, appointments.upcoming_for_person(session, owner.id, _now()) is not None
+
+        found = await store.run(resume)
+        if found is None:  # erased or cancelled meanwhile
+            dispatcher.utter_message(response="utter_not_understood_free")
+            return []
+        language, upcoming = found
+        events: list[EventType] = [SlotSet("language", language)] if language else []
+        # The follow-up speaks in the person's language, now set (texts use the slot).
+        if upcoming:
+            return events + [SlotSet("has_appointment", True), FollowupAction("action_appointment_status")]
+        return events + [FollowupAction("action_send_checklist")]
