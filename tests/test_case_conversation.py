@@ -236,3 +236,28 @@ def test_a_six_letter_word_is_not_taken_for_a_reference(bot):
     # Not one of ours: read as any message (here the greeting and the language menu).
     replies = bot.texts("case-ref-word", "BANANE")
     assert replies and not any(sms_prefix("utter_appointment_status", "fr") in t for t in replies)
+
+
+@pytest.mark.parametrize("language, cover", [("fr", "j'ai l'AME"), ("en", "I have AME")])
+def test_on_an_ame_that_ends_the_screening_offers_a_renewal_not_already_covered(bot, open_slots, language, cover):
+    sender = f"case-renewal-screening-{language}"
+    converse(lambda text: bot.texts(sender, text), lambda: bot.slots(sender), language, language)
+    bot.texts(sender, "1")  # booked; they came and got their AME, ending in two months
+    with session_scope(app_db(bot)) as session:
+        person = case.person_for(session, person_key(bot, sender))
+        first = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))
+        appointments.record_visit(session, first.id, "attended", {"AME": "opened"})
+        person.cover_ends_on = date.today() + relativedelta(months=2)
+    let_time_pass(bot, sender, days=3)
+
+    # A new screening: "I have AME" would fail "no active cover"; an AME that ends is renewed.
+    answers = {**ANSWERS[language], "current_cover": cover}
+    bot.texts(sender, "bonjour" if language == "fr" else "hello")
+    replies = bot.texts(sender, LANGUAGE_WORD[language])
+    while (asked := bot.slots(sender).get("requested_slot")) is not None:
+        replies = bot.texts(sender, answers[asked])
+    assert bot.slots(sender)["current_cover"] == "ame"
+    joined = "\n".join(replies)
+    assert render("utter_renewal_offer", language).text in joined and joined.count(render("utter_renewal_offer", language).text) == 1
+    assert render("utter_pass_not_eligible", language).text not in joined
+    assert render("utter_offer_slots", language).text in joined

@@ -79,8 +79,7 @@ class ActionEvaluateScreening(Action):
             dispatcher.utter_message(response="utter_pass_eligible")
             dispatcher.utter_message(response="utter_pass_next_steps")
             return events + [FollowupAction("rights_form")]  # only the questions the rules need
-        if renewal:  # on AME that is ending: not "already covered", a renewal appointment
-            dispatcher.utter_message(response="utter_renewal_offer")
+        if renewal:  # on AME that is ending: not "already covered"; the offer says it is a renewal
             return events + [FollowupAction("action_offer_slots")]
         dispatcher.utter_message(response="utter_pass_not_eligible")
         for reason in result.reasons:
