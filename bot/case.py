@@ -177,7 +177,10 @@ def record_rights(session: Session, key: str, facts: dict[str, Any], result: dic
     case.facts = {**case.facts, **{k: v for k, v in facts.items() if v is not None}}
     current = latest(session, person.id)
     if current is None or current.rights is not None:
-        current = CaseOutcome(case=case, version=_next_version(case), cause="screening",
+        # Past the 3 months, the questions the rules then needed: that re-check's version.
+        cause = "three_months" if current is not None and "REMIND_AT_3_MONTHS" in current.rights \
+            and "REMIND_AT_3_MONTHS" not in result["rights"] else "screening"
+        current = CaseOutcome(case=case, version=_next_version(case), cause=cause,
                               pass_eligible=True, pass_reasons=[], decided_on=today,
                               documents=[], forms=[], handoff_reasons=[], rules_fired=[])
         session.add(current)
@@ -231,22 +234,34 @@ def needs_recheck(outcome: CaseOutcome, today: date) -> bool:
     return "REMIND_AT_3_MONTHS" in outcome.rights and outcome.decided_on < today
 
 
+def facts_today(facts: dict[str, Any], outcome: CaseOutcome, today: date) -> dict[str, Any]:
+    """The case's facts as time made them: `advanced`, and past the 3 months on the day of the
+    invitation (bot.reminders: surely past 3 months then; whole months round down, so the rules
+    read "more than 3" only from 4)."""
+    from bot import reminders
+
+    now = advanced(facts, outcome.decided_on, today)
+    months = facts.get("months_in_france")
+    if "REMIND_AT_3_MONTHS" in (outcome.rights or []) and months is not None and \
+            today >= reminders.three_months_day(int(months), outcome.decided_on):
+        now["months_in_france"] = max(now["months_in_france"], reminders.THREE_MONTHS + 1)
+    return now
+
+
 def recheck(session: Session, person: Person, today: date | None = None) -> tuple[CaseOutcome, bool]:
     """Evaluate the case again on today's rules, with the facts time changed; a new version
     when anything is re-checked. Returns the outcome to use and whether it changed."""
-    from bot import interview, reminders
+    from bot import interview
 
     today = today or _today()
     case = case_of(session, person)
     outcome = latest(session, person.id)
-    facts = advanced(case.facts, outcome.decided_on, today)
-    months = case.facts.get("months_in_france")
-    if "REMIND_AT_3_MONTHS" in outcome.rights and months is not None and \
-            today >= reminders.three_months_day(int(months), outcome.decided_on):
-        # The day of the invitation they are surely past 3 months (bot.reminders); whole
-        # months round down, so the rules read that as more than 3 only from 4.
-        facts["months_in_france"] = max(facts["months_in_france"], reminders.THREE_MONTHS + 1)
+    facts = facts_today(case.facts, outcome, today)
     try:
+        if interview.next_questions(facts, today):
+            # Now the rules need facts never asked (the resources, once past 3 months): the
+            # conversation asks only those (resume's `questions`); the answers make the version.
+            return outcome, False
         result = interview.outcome(facts, today)
     except ValueError:
         return outcome, False  # facts the rules no longer accept: kept as they were, a person sees them
@@ -276,7 +291,8 @@ class Resumed:
     held: list[str]
     changed: bool = False
     pass_eligible: bool | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # as they are today (months advanced)
+    questions: list[str] = field(default_factory=list)  # facts today's rules need and nobody asked yet
 
 
 def resume(session: Session, key: str, today: date | None = None) -> Resumed | None:
@@ -289,16 +305,27 @@ def resume(session: Session, key: str, today: date | None = None) -> Resumed | N
     outcome = latest(session, person.id)
     if outcome is None or outcome.rights is None:
         return None
-    changed = False
+    from bot import interview
+
+    changed, questions = False, []
+    facts = dict(case_of(session, person).facts)
     if needs_recheck(outcome, today):
-        outcome, changed = recheck(session, person, today)
+        checked, changed = recheck(session, person, today)
+        if checked is outcome:  # not re-checked: the facts of today, and what they still need
+            facts = facts_today(facts, outcome, today)
+            try:
+                questions = interview.next_questions(facts, today)
+            except ValueError:
+                questions = []
+        else:
+            outcome, facts = checked, dict(case_of(session, person).facts)
     have = {d.document for d in held(session, person.id)}
     return Resumed(
         outcome={"rights": list(outcome.rights), "documents": list(outcome.documents),
                  "css_monthly_contribution": outcome.css_monthly_contribution},
         missing=[d for d in outcome.documents if d not in have],
         held=[d for d in outcome.documents if d in have],
-        changed=changed, pass_eligible=outcome.pass_eligible, facts=dict(case_of(session, person).facts))
+        changed=changed, pass_eligible=outcome.pass_eligible, facts=facts, questions=questions)
 
 
 def renewal_due(person: Person, today: date) -> bool:
@@ -330,7 +357,7 @@ def booking_purpose(session: Session, key: str, now: datetime | None = None) -> 
     if renewal_due(person, today):
         return "renewal"
     outcome = latest(session, person.id)
-    if outcome is not None and outcome.rights and "REMIND_AT_3_MONTHS" in outcome.rights:
+    if outcome is not None and (outcome.cause == "three_months" or "REMIND_AT_3_MONTHS" in (outcome.rights or [])):
         return "three_months"
     if (outcome is not None and outcome.pass_eligible) or appointments.upcoming_for_person(session, person.id, now):
         return "rights"

@@ -261,3 +261,42 @@ def test_on_an_ame_that_ends_the_screening_offers_a_renewal_not_already_covered(
     assert render("utter_renewal_offer", language).text in joined and joined.count(render("utter_renewal_offer", language).text) == 1
     assert render("utter_pass_not_eligible", language).text not in joined
     assert render("utter_offer_slots", language).text in joined
+
+
+@pytest.mark.parametrize("language, way", [("fr", "fr"), ("en", "en"), ("fr", "digits")])
+def test_the_three_months_invitation_rechecks_the_months_then_offers_a_slot(bot, open_slots, language, way):
+    phone = {"digits": "+33611100021", "fr": "+33611100022", "en": "+33611100023"}[way]
+    sender = bot.sms_sender(phone)
+    bot.sms(phone, "bonjour")
+    answers = {**ANSWERS[way], "months_in_france": {"fr": "depuis 1 mois", "en": "1 month", "digits": "1"}[way]}
+    send = lambda text: bot.texts(sender, text)
+    send("1" if way == "digits" else LANGUAGE_WORD[language])
+    while (asked := bot.slots(sender).get("requested_slot")) is not None:
+        send(answers[asked])
+    assert "REMIND_AT_3_MONTHS" in bot.slots(sender)["rights"]
+    send("non" if language == "fr" else "not now")
+    with session_scope(app_db(bot)) as session:  # two months and a day pass
+        person = case.person_for(session, person_key(bot, sender))
+        case.latest(session, person.id).decided_on = date.today() - relativedelta(months=2, days=1)
+    invitation = send_due(bot, phone, "three_months")
+    assert invitation and "AME" not in invitation[0]
+    let_time_pass(bot, sender, days=62)
+
+    replies = bot.sms(phone, BOOK[language])
+    # Only what the rules need now that the 3 months are passed (the money, the household...),
+    # never the screening or the months again; then the new checklist and the free times.
+    asked = []
+    while (fact := bot.slots(sender).get("requested_slot")) is not None:
+        asked.append(fact)
+        replies = bot.texts(sender, answers[fact])
+    assert asked and not {"consent_given", "health_problem", "months_in_france", "residence_status"} & set(asked)
+    joined = "\n".join(replies)
+    assert render("utter_right_ame_first_in_person", language).text in joined
+    assert render("utter_offer_slots", language).text.split("\n")[0] in joined
+    bot.texts(sender, "1")
+    with session_scope(app_db(bot)) as session:
+        person = case.person_for(session, person_key(bot, sender))
+        latest = case.latest(session, person.id)
+        booked = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))
+        assert latest.cause == "three_months" and "AME_FIRST_IN_PERSON" in latest.rights
+        assert case.purpose_of(session, booked.id) == "three_months"

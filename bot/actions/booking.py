@@ -70,6 +70,11 @@ class ActionOfferSlots(Action):
                 return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
             if purpose == "renewal":
                 dispatcher.utter_message(response="utter_renewal_offer")
+            elif resumed is not None and resumed.questions and not tracker.active_loop_name:
+                # Past the 3 months the rules need what was not asked then: only that, then a time.
+                from bot.actions.rights import ask_what_is_missing
+
+                return ask_what_is_missing(resumed)
             elif resumed is not None and resumed.changed:
                 # The 3 months are reached: what applies now (months in France re-checked only).
                 dispatcher.utter_message(response="utter_case_changed")

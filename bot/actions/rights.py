@@ -86,6 +86,13 @@ def resumed_slots(resumed: case.Resumed) -> list[EventType]:
             SlotSet("css_monthly_contribution", resumed.outcome["css_monthly_contribution"])]
 
 
+def ask_what_is_missing(resumed: case.Resumed) -> list[EventType]:
+    """Today's rules need facts never asked (past the 3 months: the resources...): the case's
+    facts back in the slots, and the rights form asks only those, then gives the checklist."""
+    known = [SlotSet(name, value) for name, value in resumed.facts.items() if value is not None]
+    return known + [SlotSet("pass_eligible", True), FollowupAction("rights_form")]
+
+
 class ActionSendChecklist(Action):
     """DOCS / ask_documents: the checklist again, or the questions that lead to it."""
 
@@ -95,6 +102,8 @@ class ActionSendChecklist(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
         resumed = await store.run(lambda session: case.resume(session, key))
+        if resumed is not None and resumed.questions and not tracker.active_loop_name:
+            return ask_what_is_missing(resumed)
         if resumed is not None:
             # From the case, whatever the age of the conversation: only what is still missing,
             # after a re-check if the outcome is older than its rules.
