@@ -224,14 +224,19 @@ def current_rules_version() -> str:
     return default_rules().version
 
 
-def needs_recheck(outcome: CaseOutcome, today: date) -> bool:
+def needs_recheck(outcome: CaseOutcome, today: date, facts: dict[str, Any] | None = None) -> bool:
     """An outcome older than its rules (another ceilings set or rules data), older than 3
-    months, or waiting for the 3 months in France that are now reached."""
+    months, or waiting for the 3 months in France that are now reached (the day of the
+    invitation, bot.reminders)."""
+    from bot import reminders
+
     if outcome.rights is None:
         return False
     if outcome.rules_version != current_rules_version() or outcome.decided_on + RECHECK_AFTER <= today:
         return True
-    return "REMIND_AT_3_MONTHS" in outcome.rights and outcome.decided_on < today
+    months = (facts or {}).get("months_in_france")
+    return ("REMIND_AT_3_MONTHS" in outcome.rights and months is not None
+            and today >= reminders.three_months_day(int(months), outcome.decided_on))
 
 
 def facts_today(facts: dict[str, Any], outcome: CaseOutcome, today: date) -> dict[str, Any]:
@@ -309,7 +314,7 @@ def resume(session: Session, key: str, today: date | None = None) -> Resumed | N
 
     changed, questions = False, []
     facts = dict(case_of(session, person).facts)
-    if needs_recheck(outcome, today):
+    if needs_recheck(outcome, today, facts):
         checked, changed = recheck(session, person, today)
         if checked is outcome:  # not re-checked: the facts of today, and what they still need
             facts = facts_today(facts, outcome, today)
@@ -440,7 +445,8 @@ def sheet_view(session: Session, person_id: int) -> dict[str, Any]:
                 "rules_fired": list(o.rules_fired or []), "css_monthly_contribution": o.css_monthly_contribution,
                 "rules_version": o.rules_version,
                 "rules_valid_until": o.rules_valid_until.isoformat() if o.rules_valid_until else None,
-                "decided_on": o.decided_on.isoformat(), "stale": needs_recheck(o, _today())}
+                "decided_on": o.decided_on.isoformat(),
+                "stale": needs_recheck(o, _today(), case.facts if case else None)}
 
     return {
         "person_id": person_id,

@@ -222,3 +222,12 @@ def test_a_reference_is_recognised_only_alone_and_only_if_it_is_ours(db):
             assert case.known_reference(session, text) == ref, text
         for text in ("BANANE", f"mon rdv {ref} svp", "ZZZZZZ", ""):
             assert case.known_reference(session, text) is None, text
+
+
+def test_before_the_three_months_docs_adds_no_version(db):
+    slots = {**RIGHTS_SLOTS, "months_in_france": 1}
+    with session_scope(db) as session:
+        person = screened(session, slots=slots, today=TODAY - timedelta(days=10))
+        for _ in range(3):
+            assert "REMIND_AT_3_MONTHS" in case.resume(session, "web-case").outcome["rights"]
+        assert case.latest(session, person.id).version == 1
