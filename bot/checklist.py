@@ -32,7 +32,9 @@ def document_response(document: str) -> str:
     return f"utter_doc_{document.lower()}"
 
 
-def checklist(outcome: Mapping[str, Any]) -> list[Message]:
+def checklist(outcome: Mapping[str, Any], held: list[str] | None = None) -> list[Message]:
+    """The checklist of an outcome. With `held` (the papers the person's case says they have),
+    the papers still to get come first, then those they have, to bring too."""
     rights = outcome["rights"]
     if "EMERGENCY" in rights:  # R0: care first, the paperwork can wait
         return [Message("utter_emergency")]
@@ -42,8 +44,15 @@ def checklist(outcome: Mapping[str, Any]) -> list[Message]:
         messages += [place_message(p) for p in places_for_right(right) if p.confirmed and p.address]
     if outcome.get("css_monthly_contribution"):
         messages.append(Message("utter_css_contribution", {"amount": outcome["css_monthly_contribution"]}))
-    if outcome["documents"]:
+    if held is None and outcome["documents"]:
         messages.append(Message("utter_documents", {"items": [document_response(d) for d in outcome["documents"]]}))
+    elif held is not None:
+        missing = [d for d in outcome["documents"] if d not in held]
+        have = [d for d in outcome["documents"] if d in held]
+        if missing:
+            messages.append(Message("utter_documents_missing", {"items": [document_response(d) for d in missing]}))
+        if have:
+            messages.append(Message("utter_documents_held", {"items": [document_response(d) for d in have]}))
     if "HANDOFF" in rights:
         messages.append(Message("utter_rights_handoff"))
     return messages

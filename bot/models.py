@@ -330,3 +330,94 @@ class PhoneCheck(Base):
     attempts = Column(Integer, nullable=False, default=0)
     expires_at = Column(UTCDateTime, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class PersonCase(Base):
+    """A person's case (bot/case.py): what lasts beyond a conversation session, so that someone
+    who comes back days later, on any channel, picks up where they were. One per person; erased
+    with them (nothing of it stays: the anonymous counts are the screening rows')."""
+
+    __tablename__ = "person_case"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, unique=True)
+    # The answers the outcome rests on: the four criteria and the rights facts (slot values).
+    facts = Column(JSON, nullable=False, default=dict)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    outcomes = relationship("CaseOutcome", back_populates="case", cascade="all, delete-orphan",
+                            order_by="CaseOutcome.version")
+    documents = relationship("CaseDocument", back_populates="case", cascade="all, delete-orphan")
+    appointments = relationship("CaseAppointment", back_populates="case", cascade="all, delete-orphan")
+
+
+class CaseOutcome(Base):
+    """One version of the outcome: a new screening, or a re-check (time passed, new rules),
+    adds a version; the older ones stay as the history."""
+
+    __tablename__ = "case_outcome"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_case_outcome_version"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("person_case.id", ondelete="CASCADE"), nullable=False, index=True)
+    version = Column(Integer, nullable=False)
+    cause = Column(String(16), nullable=False)  # screening, recheck, three_months
+    screening_id = Column(Integer, ForeignKey("screening.id", ondelete="SET NULL"), nullable=True)
+    pass_eligible = Column(Boolean, nullable=True)
+    pass_reasons = Column(JSON, nullable=False, default=list)
+    rights = Column(JSON, nullable=True)  # None until the rights questions are answered
+    documents = Column(JSON, nullable=False, default=list)
+    forms = Column(JSON, nullable=False, default=list)
+    handoff_reasons = Column(JSON, nullable=False, default=list)
+    rules_fired = Column(JSON, nullable=False, default=list)
+    css_monthly_contribution = Column(JSON, nullable=True)
+    rules_version = Column(String(40), nullable=True)
+    rules_valid_until = Column(Date, nullable=True)
+    decided_on = Column(Date, nullable=False)  # the `today` of the evaluation
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    case = relationship("PersonCase", back_populates="outcomes")
+
+
+class CaseDocument(Base):
+    """A paper the person already has: told in the conversation, or ticked by a social worker."""
+
+    __tablename__ = "case_document"
+    __table_args__ = (UniqueConstraint("case_id", "document", name="uq_case_document"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("person_case.id", ondelete="CASCADE"), nullable=False, index=True)
+    document = Column(String(40), nullable=False)  # a document code of bot/rights/rules/documents.yaml
+    told_by = Column(String(12), nullable=False)  # person | worker
+    worker_id = Column(Integer, ForeignKey("console_user.id", ondelete="SET NULL"), nullable=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    case = relationship("PersonCase", back_populates="documents")
+
+
+class CaseAppointment(Base):
+    """Why an appointment of the case was booked: rights (after a screening), renewal (the AME
+    renewal invitation), three_months (the invitation once 3 months in France are reached)."""
+
+    __tablename__ = "case_appointment"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("person_case.id", ondelete="CASCADE"), nullable=False, index=True)
+    appointment_id = Column(Integer, ForeignKey("appointment.id", ondelete="CASCADE"), nullable=False, unique=True)
+    purpose = Column(String(16), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    case = relationship("PersonCase", back_populates="appointments")
+    appointment = relationship("Appointment")
+
+
+class CaseAlias(Base):
+    """Another conversation key of the same person, who proved it with their booking reference
+    (a new phone, the web chat after SMS...): its messages resume this person's case."""
+
+    __tablename__ = "case_alias"
+
+    key = Column(String(64), primary_key=True)  # Person.key of the other conversation
+    person_id = Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import crypto, phones
-from bot.models import Person, PersonRequest, Screening, utcnow
+from bot.models import CaseAlias, Person, PersonRequest, Screening, utcnow
 from bot.screening import ScreeningResult
 
 # Which exact notice each person agreed to, per channel: the web text and the SMS text of
@@ -85,6 +85,13 @@ def get_or_create(session: Session, key: str) -> Person:
         session.add(person)
         session.flush()
     person.last_seen_at = utcnow()
+    alias = session.get(CaseAlias, key)
+    if alias is not None and alias.person_id != person.id:
+        # A conversation that proved to be someone's (bot.case.link_reference): their case is
+        # in use, so its retention count starts again too.
+        owner = session.get(Person, alias.person_id)
+        if owner is not None:
+            owner.last_seen_at = utcnow()
     return person
 
 
@@ -138,6 +145,11 @@ def save_screening(session: Session, key: str, answers: dict, result: ScreeningR
         reasons=list(result.reasons),
     )
     session.add(screening)
+    session.flush()
+    # The case gets a new version of the outcome in the same transaction (bot/case.py).
+    from bot import case  # case reads people's tables; imported here to keep the modules apart
+
+    case.record_screening(session, person, answers, screening)
     return screening
 
 

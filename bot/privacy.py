@@ -7,7 +7,8 @@ What erasure keeps, without any link to the person, so the dashboard's counts su
 screening outcomes (eligible or not, the reasons, the date), the kinds and statuses of requests,
 and appointments (the slot stays booked, anonymous, until it is cancelled or passes). Everything
 else goes: the person row (language, consent, association tag, phone number), the answers to the
-screening questions, the SMS outbox rows, the conversation in the tracker store.
+screening questions, the case (bot/case.py: rights facts, outcome versions, papers held), the SMS
+outbox rows, the conversation in the tracker store.
 """
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from sqlalchemy import column, create_engine, delete, func, select, table, updat
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot import crypto, people, phones
+from bot import case, crypto, people, phones
 from bot.booking import appointments as booking
-from bot.models import Appointment, ConsoleNote, Handoff, OutboundSms, Person, PersonRequest, Screening
+from bot.models import (Appointment, CaseAlias, ConsoleNote, Handoff, OutboundSms, Person, PersonCase,
+                        PersonRequest, Screening)
 
 DEFAULT_RETENTION_DAYS = 365  # 12 months without any message: the conversation and data go
 ANSWER_COLUMNS = ("health_problem", "current_cover", "can_advance_fees", "saint_denis_link")
@@ -72,6 +74,9 @@ def _people(session: Session, who: Identity) -> list[Person]:
     condition = Person.key.in_(who.keys)
     if who.phone_key:
         condition = condition | (Person.phone_key == who.phone_key)
+    # A conversation that proved, with a booking reference, to be someone's: that person too.
+    aliased = select(CaseAlias.person_id).where(CaseAlias.key.in_(who.keys))
+    condition = condition | Person.id.in_(aliased)
     return list(session.execute(select(Person).where(condition)).scalars())
 
 
@@ -92,6 +97,13 @@ def erase_people(session: Session, person_ids: Iterable[int]) -> int:
     session.execute(update(Handoff).where(Handoff.person_id.in_(ids)).values(
         person_id=None, conversation="erased", status="resolved", paused=False,
         resolved_at=func.coalesce(Handoff.resolved_at, datetime.now(timezone.utc))))
+    # The case (answers, outcome versions, papers held, why each appointment; other keys that
+    # resume it) goes whole: the database cascades from person_case and case_alias, and this
+    # says it without relying on it (SQLite enforces foreign keys only when told to).
+    session.execute(delete(CaseAlias).where(CaseAlias.person_id.in_(ids)))
+    for case in session.execute(select(PersonCase).where(PersonCase.person_id.in_(ids))).scalars():
+        session.delete(case)
+    session.flush()
     session.execute(delete(Person).where(Person.id.in_(ids)), execution_options={"synchronize_session": False})
     session.expire_all()
     return len(ids)
@@ -157,6 +169,7 @@ def export(session: Session, tracker_db: str, who: Identity, data_key: str) -> d
                             "reasons": s.reasons, **{name: getattr(s, name) for name in ANSWER_COLUMNS}}
                            for s in person.screenings],
             "requests": [{"kind": r.kind, "status": r.status, "at": _iso(r.created_at)} for r in person.requests],
+            "case": case.sheet_view(session, person.id),  # rights facts, outcome versions, papers held
             "appointments": [booking.as_json(a) for a in session.execute(
                 select(Appointment).where(Appointment.person_id == person.id).order_by(Appointment.id)).scalars()],
             "sms": [{"kind": row.kind, "status": row.status, "at": _iso(row.created_at), "text": row.body}

@@ -454,6 +454,15 @@ RESPONSES: dict[str, Response] = {
     "utter_documents_after_screening": Response(
         N_("I will give you the exact list of papers after a few questions."),
     ),
+    # A person who comes back: their case (bot/case.py) answers, re-checked when it is old.
+    "utter_case_changed": Response(
+        N_("Since last time, the rules or your situation have changed. Here is what applies to you now:"),
+    ),
+    "utter_documents_missing": Response(N_("Papers you still need to get:"), items=True),
+    "utter_documents_held": Response(N_("Papers you already have (bring them too):"), items=True),
+    "utter_renewal_offer": Response(
+        N_("Your health cover must be renewed before it ends: a social worker can help you with that."),
+    ),
     # Texts only a phone receives (bot/channels/twilio_sms.py, bot/reminders.py). Reminders are
     # neutral: a phone is often shared, so no cover name, no reason, no diagnosis.
     "sms_started": Response(N_("Text messages are on again. Write to us any time.")),

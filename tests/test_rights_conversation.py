@@ -94,7 +94,9 @@ def test_resident_with_low_income_gets_puma_and_free_css(bot):
 def test_docs_sends_the_checklist_again(bot):
     sender = "rights-fr-ame"  # finished in the first test of this module
     texts = bot.texts(sender, "DOCS")
-    assert any("cerfa 11573" in t for t in texts) and any("Papiers à apporter" in t for t in texts)
+    # From the case: what is still to get, then the photo ID they said they have (bring it too).
+    assert any("cerfa 11573" in t for t in texts) and any("Papiers qu'il vous reste à obtenir" in t for t in texts)
+    assert any(t.startswith("Papiers que vous avez déjà") and "photo" in t for t in texts)
 
 
 def test_where_to_go_answers_from_the_directory(bot):

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import choices, confirm, people
+from bot import case, checklist, choices, confirm, people
 from bot.actions import reminder_number, store
 from bot.booking import appointments
 from bot.models import Slot
@@ -22,7 +22,7 @@ def _now() -> datetime:
 
 
 def _upcoming(session, key: str):
-    person = people.find(session, key)
+    person = case.person_for(session, key)  # their own key, or the one their reference proved
     return appointments.upcoming_for_person(session, person.id, _now()) if person else None
 
 
@@ -54,9 +54,32 @@ class ActionOfferSlots(Action):
         return "action_offer_slots"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        events: list[EventType] = []
         if tracker.get_slot("pass_eligible") is not True:
-            # Booking comes after the screening: start (or go on with) the questions.
-            return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
+            # A new session: the case may say they can book without new questions (a renewal,
+            # the 3 months now reached, an eligible outcome, an appointment to move).
+            key = store.key_for(tracker.sender_id)
+
+            def from_case(session):
+                purpose = case.booking_purpose(session, key)
+                return purpose, (case.resume(session, key) if purpose == "three_months" else None)
+
+            purpose, resumed = await store.run(from_case)
+            if purpose is None:
+                # Booking comes after the screening: start (or go on with) the questions.
+                return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
+            if purpose == "renewal":
+                dispatcher.utter_message(response="utter_renewal_offer")
+            elif resumed is not None and resumed.questions and not tracker.active_loop_name:
+                # Past the 3 months the rules need what was not asked then: only that, then a time.
+                from bot.actions.rights import ask_what_is_missing
+
+                return ask_what_is_missing(resumed)
+            elif resumed is not None and resumed.changed:
+                # The 3 months are reached: what applies now (months in France re-checked only).
+                dispatcher.utter_message(response="utter_case_changed")
+                for message in checklist.checklist(resumed.outcome, held=resumed.held):
+                    dispatcher.utter_message(response=message.response, **message.params)
         free = await store.run(lambda session: [
             {"payload": payload("choose_slot", slot_id=str(slot.id)), "start": appointments.start_iso(slot)}
             for slot in appointments.free_slots(session, _now() + MIN_NOTICE)
@@ -67,7 +90,7 @@ class ActionOfferSlots(Action):
             dispatcher.utter_message(response="utter_no_slots")
             return []
         dispatcher.utter_message(response="utter_offer_slots", slots=free)
-        return []
+        return events
 
 
 class ActionBookSlot(Action):
@@ -76,22 +99,28 @@ class ActionBookSlot(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         slot_id = next(tracker.get_latest_entity_values("slot_id"), None)
-        if tracker.get_slot("pass_eligible") is not True or not str(slot_id or "").isdigit():
+        key = store.key_for(tracker.sender_id)
+        eligible = tracker.get_slot("pass_eligible") is True
+        purpose = await store.run(lambda session: case.booking_purpose(session, key))
+        if not (eligible or purpose) or not str(slot_id or "").isdigit():
             return [FollowupAction("action_offer_slots")]
         if not offered(tracker, str(slot_id)) or not await store.run(lambda session: bookable(session, int(slot_id))):
             # Never offered to them, past, too soon or blocked: the next free times instead.
             dispatcher.utter_message(response="utter_slot_not_offered")
             return [FollowupAction("action_offer_slots")]
-        key = store.key_for(tracker.sender_id)
         language = tracker.get_slot("language") or "fr"
 
         def book(session):
-            person = people.get_or_create(session, key)
+            person = case.person_for(session, key) or people.get_or_create(session, key)
             current = appointments.upcoming_for_person(session, person.id, _now())
             if current:  # moving: the new slot first, the old one freed only if that worked
                 booked = appointments.reschedule(session, current.reference, int(slot_id))
+                why = case.purpose_of(session, current.id) or purpose or "rights"
             else:
                 booked = appointments.book(session, int(slot_id), language, person.id)
+                why = purpose or "rights"
+            if person.consent_at is not None:  # the case is kept only after consent
+                case.link_appointment(session, person.id, booked, why)
             return appointments.message_params(booked)
 
         try:
@@ -121,6 +150,7 @@ class _AskFirst:
     action_confirm_appointment_change acts on the confirmation only."""
 
     question = ""
+    straight_after_reminder = False
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         key = store.key_for(tracker.sender_id)
@@ -132,6 +162,12 @@ class _AskFirst:
         if confirm.negated(_request_text(tracker), tracker.get_slot("language") or "fr"):
             dispatcher.utter_message(response="utter_appointment_kept")
             return []
+        if self.straight_after_reminder and await store.run(
+                lambda session: case.replying_to(session, key) == "reminder"):
+            # CHANGER answering a reminder: the new times at once (the old time is freed only
+            # once a new one is booked, so nothing is lost without a question).
+            leave = [ActiveLoop(None), SlotSet("requested_slot", None)] if tracker.active_loop_name else []
+            return leave + [FollowupAction("action_offer_slots")]
         dispatcher.utter_message(response=self.question, **params)
         if tracker.active_loop_name:
             # The question must stay the latest one: its "1" or "oui" answers it, not the form
@@ -149,6 +185,7 @@ class ActionCancelAppointment(_AskFirst, Action):
 
 class ActionRescheduleAppointment(_AskFirst, Action):
     question = "utter_confirm_move"
+    straight_after_reminder = True
 
     def name(self) -> str:
         return "action_reschedule_appointment"
@@ -202,3 +239,33 @@ class ActionAppointmentStatus(Action):
             return [SlotSet("has_appointment", False)]
         dispatcher.utter_message(response="utter_appointment_status", **params)
         return []
+
+
+class ActionResumeByReference(Action):
+    """A booking reference written alone (bot/channels/incoming.py turns it into this intent
+    only when it is one of ours): this conversation resumes that person's case, in their
+    language; then their appointment (keep, move, cancel), or else their papers."""
+
+    def name(self) -> str:
+        return "action_resume_by_reference"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        reference = next(tracker.get_latest_entity_values("reference"), None)
+        key = store.key_for(tracker.sender_id)
+
+        def resume(session):
+            owner = case.link_reference(session, key, reference) if reference else None
+            if owner is None:
+                return None
+            return owner.language, appointments.upcoming_for_person(session, owner.id, _now()) is not None
+
+        found = await store.run(resume)
+        if found is None:  # erased or cancelled meanwhile
+            dispatcher.utter_message(response="utter_not_understood_free")
+            return []
+        language, upcoming = found
+        events: list[EventType] = [SlotSet("language", language)] if language else []
+        # The follow-up speaks in the person's language, now set (texts use the slot).
+        if upcoming:
+            return events + [SlotSet("has_appointment", True), FollowupAction("action_appointment_status")]
+        return events + [FollowupAction("action_send_checklist")]

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import checklist, interview, people, reminders
+from bot import case, checklist, interview, people, reminders
 from bot.actions import store
 from bot.actions.asking import AskingFormValidation
 from bot.actions.handoff import hand_over
@@ -60,16 +60,37 @@ class ActionRightsOutcome(Action):
         _say(dispatcher, checklist.checklist(outcome))
         paused = await hand_over(dispatcher, tracker, "rights_handoff") if "HANDOFF" in outcome["rights"] else []
         months = tracker.get_slot("months_in_france")
-        if "REMIND_AT_3_MONTHS" in outcome["rights"] and months is not None:
-            # The day the 3 months are reached, an SMS invites them to book (if we have a number).
-            await store.run(lambda session: reminders.schedule_three_months(
-                session, people.get_or_create(session, key).id, int(months), date.today()))
+        facts = {name: tracker.get_slot(name) for name in (*interview.SCREENING_FACTS, *interview.QUESTIONS)}
+
+        def keep(session):
+            # The outcome lasts in the person's case (bot/case.py), beyond this session.
+            case.record_rights(session, key, facts, outcome, date.today())
+            if "REMIND_AT_3_MONTHS" in outcome["rights"] and months is not None:
+                # The day the 3 months are reached, an SMS invites them to book (if we have a number).
+                person = case.person_for(session, key) or people.get_or_create(session, key)
+                reminders.schedule_three_months(session, person.id, int(months), date.today())
+
+        await store.run(keep)
         events = [SlotSet("rights", outcome["rights"]), SlotSet("documents", outcome["documents"]),
                   SlotSet("css_monthly_contribution", outcome.get("css_monthly_contribution"))]
         if "EMERGENCY" in outcome["rights"] or paused:
             # Care first: no appointment on top of the emergency numbers; handed over: a person answers now.
             return events + paused
         return events + [FollowupAction("action_offer_slots")]  # then a time with a social worker
+
+
+def resumed_slots(resumed: case.Resumed) -> list[EventType]:
+    """The case back in the conversation's slots (a new session starts without them)."""
+    return [SlotSet("pass_eligible", resumed.pass_eligible), SlotSet("rights", resumed.outcome["rights"]),
+            SlotSet("documents", resumed.outcome["documents"]),
+            SlotSet("css_monthly_contribution", resumed.outcome["css_monthly_contribution"])]
+
+
+def ask_what_is_missing(resumed: case.Resumed) -> list[EventType]:
+    """Today's rules need facts never asked (past the 3 months: the resources...): the case's
+    facts back in the slots, and the rights form asks only those, then gives the checklist."""
+    known = [SlotSet(name, value) for name, value in resumed.facts.items() if value is not None]
+    return known + [SlotSet("pass_eligible", True), FollowupAction("rights_form")]
 
 
 class ActionSendChecklist(Action):
@@ -79,6 +100,17 @@ class ActionSendChecklist(Action):
         return "action_send_checklist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+        resumed = await store.run(lambda session: case.resume(session, key))
+        if resumed is not None and resumed.questions and not tracker.active_loop_name:
+            return ask_what_is_missing(resumed)
+        if resumed is not None:
+            # From the case, whatever the age of the conversation: only what is still missing,
+            # after a re-check if the outcome is older than its rules.
+            if resumed.changed:
+                dispatcher.utter_message(response="utter_case_changed")
+            _say(dispatcher, checklist.checklist(resumed.outcome, held=resumed.held))
+            return resumed_slots(resumed)
         rights = tracker.get_slot("rights")
         if not rights:
             dispatcher.utter_message(response="utter_documents_after_screening")

@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import people, screening
+from bot import case, people, screening
 from bot.actions import store
 from bot.actions.asking import AskingFormValidation
 from bot.actions.handoff import hand_over
@@ -67,13 +67,20 @@ class ActionEvaluateScreening(Action):
             return [SlotSet("unclear_answers", 0), *paused]
         result = screening.evaluate(**answers)
         key = store.key_for(tracker.sender_id)
-        await store.run(lambda session: people.save_screening(session, key, answers, result))
+
+        def save(session):
+            people.save_screening(session, key, answers, result)  # and a new version of the case
+            return case.renewal_instead(session, key, answers, result.eligible, result.reasons)
+
+        renewal = await store.run(save)
 
         events: list[EventType] = [SlotSet("pass_eligible", result.eligible), SlotSet("pass_reasons", list(result.reasons))]
         if result.eligible:
             dispatcher.utter_message(response="utter_pass_eligible")
             dispatcher.utter_message(response="utter_pass_next_steps")
             return events + [FollowupAction("rights_form")]  # only the questions the rules need
+        if renewal:  # on AME that is ending: not "already covered"; the offer says it is a renewal
+            return events + [FollowupAction("action_offer_slots")]
         dispatcher.utter_message(response="utter_pass_not_eligible")
         for reason in result.reasons:
             dispatcher.utter_message(response=NOT_ELIGIBLE_RESPONSES[reason])

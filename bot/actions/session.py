@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import people
+from bot import case, people
 from bot.actions import store
 from bot.booking import appointments
 from bot.i18n import supported
@@ -29,7 +29,7 @@ class ActionSessionStart(Action):
         def known(session):
             if source:
                 people.set_source(session, key, source)
-            person = people.find(session, key)
+            person = case.person_for(session, key)  # or the person their reference proved
             if person is None:
                 return None, False
             upcoming = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))

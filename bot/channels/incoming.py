@@ -13,11 +13,12 @@ from typing import Any
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import FailSafeTrackerStore
 
-from bot import choices, confirm, handoff, language_detection, people, settings
+from bot import case, choices, confirm, handoff, language_detection, people, settings
 from bot.database import session_scope
 from bot.channels.tracker_store import ErasingTrackerStore
 from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.rendering import render
+from bot.responses import payload
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any]
     confirmation = choices.confirmation(menu)
     if choices.looks_like_payload(text):
         text = choices.typed_payload(text, menu, system=True) if allow_payloads else choices.typed_payload(text, [])
+    elif case.REFERENCE_MESSAGE.fullmatch(text) and (reference := await asyncio.to_thread(_known_reference, text)):
+        text = payload("give_reference", reference=reference)  # coming back with a booking reference
     elif confirmation and not choices.NUMBER.match(text):
         text = await _confirmation_reply(agent, sender, text, confirmation)
     elif choices.NUMBER.match(text):
@@ -113,6 +116,11 @@ async def prepare(agent: Agent, sender: str, text: str, metadata: dict[str, Any]
     if detection.unsupported and await _understood(agent, text):
         detection = language_detection.Detection()
     return language_detection.annotate(text, metadata, detection)
+
+
+def _known_reference(text: str) -> str | None:
+    with session_scope(_settings().database_url) as session:
+        return case.known_reference(session, text)
 
 
 async def _confirmation_reply(agent: Agent, sender: str, text: str, confirmation: str) -> str:
