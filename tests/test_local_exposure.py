@@ -63,11 +63,13 @@ def test_the_action_server_runs_actions_only_for_rasa(bot):
     assert bot.texts("exposure-check", "bonjour")
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("sender", ["web-0123456789abcdef", "sms-0123456789abcdef"])
-def test_the_rest_channel_never_writes_into_a_web_chat_or_sms_conversation(bot, sender):
-    reply = requests.post(f"{bot.url}/webhooks/rest/webhook", json={"sender": sender, "message": "STOP"}, timeout=10)
-    assert reply.status_code == 400
+def test_the_rest_channel_never_writes_into_a_web_chat_or_sms_conversation(monkeypatch, sender):
+    monkeypatch.delenv("PASS_REST_ANY_CONVERSATION", raising=False)
+    assert not RestInput().accepts(sender) and RestInput().accepts("integration-0123")
+    monkeypatch.setenv("PASS_PROFILE", "prod")
+    monkeypatch.setenv("PASS_REST_ANY_CONVERSATION", "1")  # the test harness's switch: never in production
+    assert not RestInput().accepts(sender)
 
 
 def _request(authorization: str | None = None):
