@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from bot import handoff, outbox, people, phones, settings
 from bot.database import session_scope
@@ -241,3 +242,30 @@ def test_every_new_route_refuses_anonymous_requests(console):
         assert (reply.status_code, reply.headers.get("location")) == (302, "/login"), path
     for path in ("/people/1/notes", "/people/1/appointments", "/people/1/name", "/tasks/1/done"):
         assert requests.post(console.url + path, timeout=10).status_code == 403, path
+
+
+def test_the_sheet_reads_the_case_after_the_conversation_has_ended_and_a_paper_is_ticked(console, cfg):
+    """Issue 17: the sheet shows the rights outcome and its papers from the case even when the
+    conversation holds nothing any more (a session ended), and a social worker ticks a paper
+    the person has (kept in the case, audited)."""
+    from bot import case
+    from tests.test_case import screened
+
+    sender = "web-case-on-the-sheet"
+    console.rasa.trackers[sender] = {"events": [], "slots": {}}  # the session has ended: nothing in it
+    with session_scope(cfg.database_url) as session:
+        person = screened(session, key=people.person_key(sender, cfg.hash_key))
+        person_id = person.id
+        missing = case.sheet_view(session, person_id)["documents_missing"]
+    staff = console.login("claire")
+    page = staff.get(f"{console.url}/people/{person_id}", timeout=10).text
+    assert "Droits pas encore évalués" not in page and "Droits à demander" in page
+    assert page.count("à obtenir") >= len(missing) > 0 and "Décidé le" in page
+    ticked = missing[0]
+    staff.post(f"{console.url}/people/{person_id}/documents", data={"csrf": csrf(page), "document": ticked, "held": "1"},
+               timeout=10).raise_for_status()
+    with session_scope(cfg.database_url) as session:
+        assert ticked not in case.sheet_view(session, person_id)["documents_missing"]
+        assert session.execute(select(AuditEntry.action).where(AuditEntry.person_id == person_id,
+                                                               AuditEntry.action == "document_held")).first()
+    assert "déjà en sa possession" in staff.get(f"{console.url}/people/{person_id}", timeout=10).text

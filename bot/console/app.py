@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
-from bot import dashboard, handoff as handoffs, outbox
+from bot import case, dashboard, handoff as handoffs, outbox
 from bot.limits import store as shared_limits
 from bot.booking import appointments
 from bot.booking.sites import sites
@@ -322,6 +322,17 @@ def create_app(cfg: Settings) -> Sanic:
 
         if not await run(save, url):
             return response.text("note vide ou personne inconnue", status=400, headers=HEADERS)
+        return back_to(request, person_id)
+
+    @app.post("/people/<person_id:int>/documents")
+    @staff()
+    async def tick_document(request: Request, person_id: int) -> HTTPResponse:
+        """A social worker ticks a paper the person has (or unticks it): kept in the case, audited."""
+        document, held = request.form.get("document") or "", request.form.get("held") == "1"
+        try:
+            await run(lambda session: case.mark_document_held(session, person_id, document, request.ctx.user, held), url)
+        except (LookupError, ValueError):
+            return response.text("personne ou pièce inconnue", status=404, headers=HEADERS)
         return back_to(request, person_id)
 
     @app.post("/people/<person_id:int>/name")

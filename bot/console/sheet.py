@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import crypto, handoff as handoffs, interview, outbox
+from bot import case, crypto, handoff as handoffs, interview, outbox
 from bot.booking import appointments
 from bot.booking.sites import sites
 from bot.checklist import document_response
@@ -84,23 +84,38 @@ def facts(slots: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def outcome(session: Session, person: Person, slots: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """The rights outcome and documents, in words, with the rules set it was decided on.
-
-    From the conversation's slots today; the per-person case (issue 17, bot.case.sheet_view)
-    is meant to replace this one function."""
+    """The rights outcome and documents, in words, with the rules set it was decided on, and
+    which papers the person already has: from the person's case (bot.case), whatever the age
+    of the conversation; from the conversation's slots for someone screened before cases
+    existed."""
+    kept = case.sheet_view(session, person.id)
+    decided = kept["outcome"]
+    if decided and decided["rights"]:
+        held = {d["document"] for d in kept["documents_held"]}
+        css = decided["css_monthly_contribution"]
+        return {"rights": [words.RIGHTS.get(r, r) for r in decided["rights"]],
+                "documents": [{"code": code, "label": document_label(code), "held": code in held}
+                              for code in decided["documents"]],
+                "css": words.euros(css) if css else None,
+                "handoff_reasons": [words.RIGHTS_HANDOFF.get(r, r) for r in decided["handoff_reasons"]],
+                "rules": {"version": decided["rules_version"],
+                          "valid_until": date.fromisoformat(decided["rules_valid_until"])}
+                if decided["rules_valid_until"] else None,
+                "decided_on": date.fromisoformat(decided["decided_on"]), "from_case": True}
     if not slots.get("rights"):
         return {"rights": [], "documents": [], "css": None, "handoff_reasons": [], "rules": None}
     rules = None
     handoff_reasons: list[str] = []
     try:
-        decided = interview.outcome(slots, today)
-        rules = {"version": decided["rules_version"], "valid_until": date.fromisoformat(decided["rules_valid_until"])}
-        handoff_reasons = [words.RIGHTS_HANDOFF.get(r, r) for r in decided["handoff_reasons"]]
+        evaluated = interview.outcome(slots, today)
+        rules = {"version": evaluated["rules_version"], "valid_until": date.fromisoformat(evaluated["rules_valid_until"])}
+        handoff_reasons = [words.RIGHTS_HANDOFF.get(r, r) for r in evaluated["handoff_reasons"]]
     except (ValueError, KeyError):  # slots outside today's contract: show what was stored
         pass
     css = slots.get("css_monthly_contribution")
     return {"rights": [words.RIGHTS.get(r, r) for r in slots.get("rights") or []],
-            "documents": [document_label(code) for code in slots.get("documents") or []],
+            "documents": [{"code": code, "label": document_label(code), "held": False}
+                          for code in slots.get("documents") or []],
             "css": words.euros(css) if css else None, "handoff_reasons": handoff_reasons, "rules": rules}
 
 
