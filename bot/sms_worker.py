@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import socket
-import time
 from pathlib import Path
 from datetime import datetime, timedelta
 from typing import Callable
@@ -19,6 +17,7 @@ from typing import Callable
 from sqlalchemy import delete, select, update
 
 from bot import outbox, reminders, rendering, settings, whatsapp
+from bot.stopping import stop_flag
 from bot.actions import reminder_number
 from bot.database import session_scope
 from bot.models import InboundMessage, OutboundSms, Person, PhoneCheck
@@ -169,17 +168,10 @@ class Worker:
                     .values(**values).execution_options(synchronize_session=False))
 
     def run_forever(self) -> None:
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stopping = stop_flag()
         logger.info("SMS worker %s started (%s)", self.name, type(self.transport).__name__)
         heartbeat = os.environ.get("PASS_HEARTBEAT_FILE")
-        while not stopping:
+        while not stopping.is_set():
             if heartbeat:  # the launcher's health check: a worker stuck somewhere stops touching it
                 Path(heartbeat).touch()
             try:
@@ -189,7 +181,7 @@ class Worker:
                 logger.exception("SMS worker round failed")
                 handled = 0
             if not handled:
-                time.sleep(POLL_SECONDS)
+                stopping.wait(POLL_SECONDS)
 
 
 def main() -> int:

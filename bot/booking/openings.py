@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import time as clock
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -20,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.stopping import stop_flag
 from bot.booking import appointments, slots
 from bot.console import audit
 from bot.models import Appointment, Closure, OutboundSms, Person, PersonRequest, Slot
@@ -200,16 +199,9 @@ def run_daily(database_url: str | None = None) -> int:
     from bot.database import session_scope
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = stop_flag()
     last_run: datetime | None = None
-    while not stopping:
+    while not stopping.is_set():
         now = outbox.utcnow()
         if last_run is None or now - last_run >= DAILY:
             try:
@@ -219,8 +211,5 @@ def run_daily(database_url: str | None = None) -> int:
                 last_run = now
             except Exception:  # the database was away, or another job won a race: next minute
                 logger.exception("openings round failed")
-        for _ in range(5 if last_run is None else 60):  # a second at a time: SIGTERM stops it at once
-            if stopping:
-                break
-            clock.sleep(1)
+        stopping.wait(5 if last_run is None else 60)  # SIGTERM ends the wait at once
     return 0
