@@ -105,7 +105,7 @@ class TwilioInput(InputChannel):
             # background (shielded) and Twilio gets its answer; it is marked as seen when it ends.
             done, _ = await asyncio.wait({turn}, timeout=TURN_WAIT_SECONDS)
             if not done:
-                turn.add_done_callback(lambda t: t.exception() is not None and request.app.add_task(
+                turn.add_done_callback(lambda t: not t.cancelled() and t.exception() is not None and request.app.add_task(
                     asyncio.to_thread(self._try_again_later, sid, address, text)))
             elif turn.exception() is not None:
                 await asyncio.to_thread(self._try_again_later, sid, address, text)
