@@ -125,6 +125,9 @@ def _from_payload(question: Question, intent: str | None, entities: Mapping[str,
     return None
 
 
+NOT_BY_STATEMENT = frozenset({"urgent"})  # yes/no questions a statement of having does not answer
+
+
 def _yes_no(fact: str, text: str, intent: str | None, confidence: float, language: str) -> bool | None:
     if fact == "consent_given":
         # Only a yes or no in words: "j'ai compris" or an emoji is not an agreement.
@@ -133,7 +136,10 @@ def _yes_no(fact: str, text: str, intent: str | None, confidence: float, languag
     if fact == "saint_denis_link":
         value = reading.saint_denis(text, language)
     if value is None:
-        value = reading.yes_no(text, language, health=fact == "health_problem")
+        # "J'ai …" answers yes to "do you have…" questions, never to "do you need care urgently
+        # today?": "am 34 de ani" / "j'ai 34 ans" there gave the emergency numbers.
+        value = reading.yes_no(text, language, statements=fact not in NOT_BY_STATEMENT,
+                               health=fact == "health_problem")
     if value is None and confidence >= INTENT_FLOOR:
         if intent in ("affirm", "deny"):
             value = intent == "affirm"

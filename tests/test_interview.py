@@ -118,3 +118,20 @@ def test_every_button_of_a_question_gives_a_value_the_interview_accepts():
         for button in buttons:
             entities = json.loads(button["payload"][button["payload"].index("{"):])
             assert answer(fact, intent="inform", **entities) is not None, (fact, button)
+
+
+@pytest.mark.parametrize("language, text", [("ro", "am 34 de ani"), ("fr", "j'ai 34 ans"), ("es", "tengo 34 años")])
+def test_a_statement_of_having_is_no_yes_to_the_urgency_question(language, text):
+    """Found trying a Romanian screening by SMS: "am 34 de ani" (I am 34) at "do you need care
+    urgently today?" was read as yes, and the person got the emergency numbers instead of the
+    next question. Asked again instead; a plain yes or no still answers."""
+    def urgent(said):
+        return interpret(QUESTIONS["urgent"], text=said, intent="inform", entities={}, language=language, today=TODAY)
+
+    assert urgent(text) is None
+    assert urgent({"ro": "da", "fr": "oui", "es": "sí"}[language]) is True
+    assert urgent({"ro": "nu", "fr": "non", "es": "no"}[language]) is False
+    # Having a paper still answers its own question.
+    assert interpret(QUESTIONS["has_photo_id"], text={"ro": "am pasaport", "fr": "j'ai mon passeport",
+                                                       "es": "tengo mi pasaporte"}[language],
+                     intent="inform", entities={}, language=language, today=TODAY) is True
