@@ -257,9 +257,15 @@ REFUSE = {"fr": "non", "ar": "لا", "fa": "نه", "ro": "nu"}
 
 
 def database_files(bot) -> bytes:
-    """Both SQLite databases as they are on disk, their -wal and -journal files included."""
-    return b"".join(path.read_bytes() for name in ("pass.db", "tracker.db")
-                    for path in bot.var_dir.glob(name + "*"))
+    """Both SQLite databases as they are on disk, their -wal and -journal files included. A -wal
+    file may vanish while being read (its last connection closed: it was checkpointed into the
+    database file): then everything is read again, so nothing written escapes the search."""
+    while True:
+        try:
+            return b"".join(path.read_bytes() for name in ("pass.db", "tracker.db")
+                            for path in bot.var_dir.glob(name + "*"))
+        except FileNotFoundError:
+            continue
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "fa", "ro"])
