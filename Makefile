@@ -37,7 +37,7 @@ test: install catalogs
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	@url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
-	  TEST_POSTGRES_URL=$$url $(PY) -m pytest
+	  TEST_POSTGRES_URL=$$url $(PY) -m pytest --durations=15  # the slowest tests, to keep the suite under 30 min
 
 # Every persona of tests/personas/ through a freshly started assistant, in their own words:
 # right / handed to a human / wrong per language (issue 14 point 5). Exits 1 on any problem.
