@@ -360,7 +360,7 @@ def _whole(value: object) -> Optional[int]:
 # --- the parsers ------------------------------------------------------------------------------
 
 
-def parse_months(text: str, language: str, today: date) -> Optional[int]:
+def parse_months(text: str, language: str, today: date, age: Optional[int] = None) -> Optional[int]:
     """How long the person has been in France, in whole months (rounded down), or None.
 
     "8", "8 mois", "6 mo", "huit mois", "1 an et demi" (18), "a year", "3 semaines" (0),
@@ -373,10 +373,14 @@ def parse_months(text: str, language: str, today: date) -> Optional[int]:
     the value is 12 or more, past the 3- and 6-month limits of the rules whichever way the
     doubt goes); "depuis <this year or last year>" is None: the bot asks for the month.
     A date in the future, or more than 600 months, is None.
+    "toute ma vie", "since I was born": the `age` in months when it is known, else None.
     """
     items = _read(text, "duration", language)
     if not items or any(kind == "less" for kind, _ in items):
         return None
+    if any(kind == "lifetime" for kind, _ in items):
+        lifetime = all(kind == "lifetime" for kind, _ in items) and age is not None
+        return min(int(age) * 12, MAX_MONTHS) if lifetime else None
     since = any(kind == "since" for kind, _ in items)
     items = [item for item in items if item[0] not in ("since", "more")]
     for i, (kind, _) in enumerate(items[:-1]):

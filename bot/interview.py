@@ -81,13 +81,14 @@ INTENT_FLOOR = 0.6
 
 def interpret(
     question: Question, *, text: str, intent: str | None, entities: Mapping[str, Any], language: str, today: date,
-    confidence: float = 1.0,
+    confidence: float = 1.0, age: int | None = None,
 ) -> Any:
     """The slot value an answer gives, or None when it is not understood (never a guess).
 
     A button (payload) means its value. Words are read in the frame of the question
     (bot.conversation.reading); the intent model's yes or no is used only where the words do
-    not decide, and never for consent, which must be a yes in words or by button."""
+    not decide, and never for consent, which must be a yes in words or by button. `age`, when
+    known, reads "toute ma vie" at the months-in-France question."""
     text = text or ""
     if text.startswith(PAYLOAD_PREFIX):
         return _from_payload(question, intent, entities, today)
@@ -99,7 +100,7 @@ def interpret(
             value = entities[question.fact]  # the NLU lookup tables found it
         return None if value is None else _choice_value(question.fact, value, today)
     if question.kind == MONTHS:
-        return answers.parse_months(text, language, today)
+        return answers.parse_months(text, language, today, age if question.fact == "months_in_france" else None)
     if question.kind == AGE:
         return answers.parse_age(text, language)
     if question.kind == COUNT:

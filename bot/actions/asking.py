@@ -64,6 +64,7 @@ class AskingFormValidation(FormValidationAction):
             language=language_of(tracker),
             today=date.today(),
             asked=asking.times_asked(_events(tracker), fact),
+            age=tracker.get_slot("age"),
         )
         if decision.kind == asking.INTERRUPT:
             return []  # rejected: the rules for that intent answer, then the form asks again

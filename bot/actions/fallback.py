@@ -34,10 +34,9 @@ class ActionNotUnderstood(Action):
             return []
         if streak == asking.MAX_ASKS - 1:
             dispatcher.utter_message(response="utter_unclear_handoff")
-            paused = await hand_over(dispatcher, tracker, "unclear_answers")
-            if not paused:
-                dispatcher.utter_message(response="utter_handoff_closed")
-            return paused
+            # Said once, by the hours: "a social worker will answer here soon" or "they are
+            # not here now" (never both).
+            return await hand_over(dispatcher, tracker, "unclear_answers", tell=True)
         menu = asking.last_menu_response(events)
         followup: list[EventType] = []
         if (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope":

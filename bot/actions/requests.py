@@ -40,7 +40,9 @@ class ActionSafetyHandoff(Action):
         return "action_safety_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        return await hand_over(dispatcher, tracker, "violence", pause_when_open=False)
+        said = (tracker.latest_message.get("intent") or {}).get("name")
+        reason = said if said in ("suicidal_thoughts", "violence") else "violence"  # as the console shows it
+        return await hand_over(dispatcher, tracker, reason, pause_when_open=False)
 
 
 class ActionUnsupportedLanguage(Action):

@@ -61,10 +61,8 @@ class ActionEvaluateScreening(Action):
             # A question asked three times without an answer we could read: a person takes over
             # (no appointment offer here: booking needs the screening done).
             dispatcher.utter_message(response="utter_unclear_handoff")
-            paused = await hand_over(dispatcher, tracker, "unclear_answers")
-            if not paused:
-                dispatcher.utter_message(response="utter_handoff_closed")
-            return [SlotSet("unclear_answers", 0), *paused]
+            await hand_over(dispatcher, tracker, "unclear_answers", tell=True)  # by the hours, once
+            return [SlotSet("unclear_answers", 0)]
         result = screening.evaluate(**answers)
         key = store.key_for(tracker.sender_id)
 

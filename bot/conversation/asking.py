@@ -66,9 +66,10 @@ def times_asked(events: Iterable[Mapping[str, Any]], fact: str) -> int:
 
 def decide(
     question: interview.Question, *, text: str, intent: Optional[str], confidence: float,
-    entities: Mapping[str, Any], language: str, today: date, asked: int,
+    entities: Mapping[str, Any], language: str, today: date, asked: int, age: Optional[int] = None,
 ) -> Decision:
-    """The decision for a reply to `question`, asked `asked` times so far (this one included)."""
+    """The decision for a reply to `question`, asked `asked` times so far (this one included);
+    `age` is the person's, if already answered."""
     text = text or ""
     is_payload = text.startswith(interview.PAYLOAD_PREFIX)
     if not is_payload and intent not in SAFETY and (
@@ -76,7 +77,7 @@ def decide(
     ):
         return Decision(BACK)
     value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
-                                today=today, confidence=confidence)
+                                today=today, confidence=confidence, age=age)
     if intent in SAFETY and not is_payload and value is None:
         return Decision(INTERRUPT)  # safety first, on the model alone: the rules answer it
     if intent in SAFETY and not is_payload and reading.safety_words(text):

@@ -238,13 +238,18 @@ def saint_denis(text: str, language: str) -> Optional[bool]:
 
 def facts_stated(text: str, language: str) -> dict[str, Any]:
     """Facts a message states beyond the question asked, each only when the words are clear:
-    "je suis demandeur d'asile et je suis malade" -> residence_status, health_problem."""
+    "je suis demandeur d'asile et je suis malade" -> residence_status, health_problem;
+    "oui, chez mon frère" -> hosted_by_third_party."""
     facts: dict[str, Any] = {}
     said = tokens(text)
     negations = _negation_at(said, language)
     spans = _find(said, _phrases(language, "health"))
     if spans and not any(_is_negated(s, e, negations, language) for s, e in spans):
         facts["health_problem"] = True
+    # "je suis hébergé chez un ami" told at the address question: the hosting question is answered.
+    spans = _find(said, _phrases(language, "hosted"))
+    if spans and not any(_is_negated(s, e, negations, language) for s, e in spans):
+        facts["hosted_by_third_party"] = True
     # Not the nationality: "en France depuis 8 mois" names a country, not the person's.
     for fact in ("residence_status", "current_cover"):
         named = {m.value for m in matches(text, fact, language) if not m.negated}

@@ -42,6 +42,10 @@ DOCUMENTS = (
     "CHILD_IDENTITY",
 )
 
+# A paper that is also another one: it is brought once ("a photo ID" is an identity paper;
+# AME and domiciliation together listed both).
+DOCUMENT_ALSO_COVERS = {"ID_WITH_PHOTO": ("ID_DOCUMENT",)}
+
 PASS_REASONS = ("NO_HEALTH_PROBLEM", "HAS_ACTIVE_COVER", "CAN_ADVANCE_FEES", "NO_SAINT_DENIS_LINK")
 
 # Machine reason codes for HANDOFF (the conversation layer renders them).

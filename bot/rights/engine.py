@@ -577,7 +577,8 @@ class _Evaluation:
             for entry in self.rules.documents
             if entry.applies(right, situation)
         }
-        return codes.ordered(found, codes.DOCUMENTS)
+        covered = {other for document in found for other in codes.DOCUMENT_ALSO_COVERS.get(document, ())}
+        return codes.ordered(found - covered, codes.DOCUMENTS)
 
     def outcome(self) -> Outcome:
         rights = set(self.rights) | ({"HANDOFF"} if self.reasons else set())
