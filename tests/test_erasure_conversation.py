@@ -39,14 +39,31 @@ def test_supprimer_mid_screening_asks_once_then_erases_everything_and_starts_afr
     assert bot.slots(sender)["consent_given"] is None
 
 
-def test_no_to_the_question_keeps_everything(bot):
+def test_no_to_the_question_keeps_everything_and_the_question_comes_again(bot):
     sender = f"keep-{uuid.uuid4().hex[:8]}"
     for text in SCREENING["en"]:
-        bot.say(sender, text)
+        pending = bot.texts(sender, text)[-1]  # a rights question
     assert bot.texts(sender, "DELETE")[-1] == render("utter_erasure_confirm", "en").text
-    assert bot.texts(sender, "no") == [render("utter_erasure_kept", "en").text]
+    assert bot.texts(sender, "no") == [render("utter_erasure_kept", "en").text, pending]
     person, screenings, _ = bot.stored(sender)
     assert person is not None and len(screenings) == 1 and "user" in conversation_events(bot, sender)
+
+
+@pytest.mark.parametrize("language, words", [
+    ("fr", ["bonjour", "francais", "effacer mes données", "non merci"]),
+    ("ar", ["مرحبا", "العربية", "حذف", "لا"]),
+])
+def test_a_no_to_erasure_asked_at_the_consent_question_asks_for_consent_again(bot, language, words):
+    """It used to leave the person with "not understood" to every yes that followed."""
+    sender = f"keep-{language}-{uuid.uuid4().hex[:6]}"
+    *start, erase, no = words
+    for text in start:
+        bot.say(sender, text)
+    assert bot.texts(sender, erase)[-1] == render("utter_erasure_confirm", language).text
+    assert bot.texts(sender, no) == [render("utter_erasure_kept", language).text,
+                                     render("utter_ask_consent_given", language).text]
+    bot.say(sender, {"fr": "oui d'accord", "ar": "نعم موافق"}[language])
+    assert bot.slots(sender)["consent_given"] is True
 
 
 # "Erase my data" in the words of each language (the model's examples).

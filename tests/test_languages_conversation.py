@@ -1,5 +1,7 @@
 """End to end in every language: the menu, a full screening, detection, switching, and a
 language we do not speak."""
+import uuid
+
 import pytest
 import requests
 
@@ -66,6 +68,23 @@ def test_a_first_message_clearly_in_romanian_is_answered_in_romanian(bot):
     texts = bot.texts("detect-ro", "Buna ziua, sunt bolnav si nu am asigurare")
     assert render("utter_ask_consent_given", "ro").text in texts or render("utter_greet", "ro").text in texts
     assert bot.slots("detect-ro")["language"] == "ro"
+
+
+@pytest.mark.parametrize("greeting, language", [("buna ziua", "ro"), ("مرحبا", "ar")])
+def test_a_greeting_alone_is_answered_in_its_language_and_again_at_the_menu_chooses_it(bot, greeting, language):
+    """"bună ziua" was answered in French, and again at the menu got the whole welcome again."""
+    sender = f"greet-{language}-{uuid.uuid4().hex[:6]}"
+    assert render("utter_greet", language).text in bot.texts(sender, greeting)
+    assert bot.texts(sender, greeting) == [render("utter_ask_consent_given", language).text]
+    assert bot.slots(sender)["language"] == language
+
+
+def test_a_greeting_that_says_no_language_at_the_menu_gets_the_menu_not_the_welcome_again(bot):
+    sender = f"greet-salam-{uuid.uuid4().hex[:6]}"
+    first = bot.texts(sender, "salam")
+    again = bot.texts(sender, "salam")
+    assert again != first and again[-1] == first[-1] == render("utter_ask_language", "fr").text
+    assert render("utter_greet", "fr").text not in again
 
 
 def test_a_short_first_message_is_not_forced_into_a_language(bot):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import people
@@ -24,3 +24,22 @@ class ActionSetLanguage(Action):
         key = store.key_for(tracker.sender_id)
         await store.run(lambda session: people.set_language(session, key, language))
         return [SlotSet("language", language)]
+
+
+class ActionGreetAtLanguageMenu(Action):
+    """A greeting in reply to the language menu ("bună ziua" again): when the greeting says the
+    language (bot.language_detection), that is the choice and the questions start in it;
+    otherwise the menu comes again with "answer with a number", never the whole welcome twice."""
+
+    def name(self) -> str:
+        return "action_greet_at_language_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        written = supported(((tracker.latest_message or {}).get("metadata") or {}).get("detected_language"))
+        if written is None:
+            dispatcher.utter_message(response="utter_not_understood")
+            dispatcher.utter_message(response="utter_ask_language")
+            return []
+        key = store.key_for(tracker.sender_id)
+        await store.run(lambda session: people.set_language(session, key, written))
+        return [SlotSet("language", written), FollowupAction("screening_form")]

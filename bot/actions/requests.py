@@ -67,10 +67,46 @@ class ActionAskErasure(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if confirm.negated((tracker.latest_message or {}).get("text"), tracker.get_slot("language") or "fr"):
-            dispatcher.utter_message(response="utter_erasure_kept")
-            return []
+            return keep_data(dispatcher, tracker)
         dispatcher.utter_message(response="utter_erasure_confirm")
         return []
+
+
+def keep_data(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Nothing erased: the person is told, and the questions this request left go on (the rules
+    leave a form for the erasure question, so that its yes or no is not taken as an answer)."""
+    dispatcher.utter_message(response="utter_erasure_kept")
+    form = form_left_for_erasure(tracker.events)
+    return [FollowupAction(form)] if form and not tracker.active_loop_name else []
+
+
+def form_left_for_erasure(events: list[dict[str, Any]]) -> str | None:
+    """The form that was active when the person asked for the latest erasure question, if any
+    (the last active_loop event before that message names it)."""
+    asked = request = None
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "session_started":
+            return None
+        if asked is None:
+            if event.get("event") == "action" and event.get("name") == "action_ask_erasure":
+                asked = index
+        elif request is None:
+            if event.get("event") == "user":
+                request = index
+        elif event.get("event") == "active_loop":
+            return event.get("name")
+    return None
+
+
+class ActionKeepData(Action):
+    """A no (or anything unclear) to the erasure question."""
+
+    def name(self) -> str:
+        return "action_keep_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return keep_data(dispatcher, tracker)
 
 
 class ActionConfirmErasure(Action):
@@ -83,8 +119,7 @@ class ActionConfirmErasure(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if next(tracker.get_latest_entity_values("confirm"), None) == "erase":
             return [FollowupAction("action_erase_my_data")]
-        dispatcher.utter_message(response="utter_erasure_kept")
-        return []
+        return keep_data(dispatcher, tracker)
 
 
 class ActionEraseMyData(Action):
