@@ -17,6 +17,21 @@ def decide(fact, text, intent=None, confidence=0.0, asked=1, language="fr"):
                          entities={}, language=language, today=TODAY, asked=asked)
 
 
+def test_an_answer_telling_a_safety_word_the_model_missed_gets_the_safety_answer_too():
+    """"bale sineam dard mikone" (yes, my chest hurts) was read as a yes, and only the next
+    question came; "oui après un coup, il me frappe" likewise."""
+    decision = decide("health_problem", "bale sineam dard mikone", intent="affirm", confidence=0.9, language="fa")
+    assert (decision.kind, decision.value, decision.say) == (asking.SAFETY_ANSWER, True, ("utter_emergency",))
+    decision = decide("has_stable_address", "oui chez lui mais il me frappe", intent="affirm", confidence=0.9)
+    assert (decision.kind, decision.say) == (asking.SAFETY_ANSWER, ("utter_violence",))
+    # the urgency question's own words are not an alarm
+    assert (decide("urgent", "non pas urgent", intent="deny", confidence=0.9).kind, ) == (asking.ANSWER,)
+    # pain or fever while answering is a health problem, not an emergency
+    assert decide("health_problem", "oui j'ai de la fièvre", intent="need_care", confidence=0.9).kind == asking.ANSWER
+    assert decide("health_problem", "yes i have high blood pressure", intent="affirm", confidence=0.9,
+                  language="en").kind == asking.ANSWER
+
+
 def test_questions_are_counted_in_the_session_only():
     events = [asked_event("age"), {"event": "user"}, asked_event("age"), {"event": "session_started"}, asked_event("age")]
     assert asking.times_asked(events, "age") == 1

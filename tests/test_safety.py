@@ -120,6 +120,19 @@ def test_handed_over_the_bot_goes_on_until_claimed_then_safety_is_answered_and_u
     assert bot.texts(sender, EMERGENCY[language])[0] == render("utter_emergency", language).text
 
 
+@pytest.mark.parametrize("language", ["fr", "ro"])
+def test_a_safety_message_first_after_the_claim_gets_the_safety_answer_and_the_acknowledgement(bot, staff, language):
+    """It got the safety answer only, and the person then waited in silence."""
+    sender = f"safety-first-{language}-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, "bonjour")
+    bot.say(sender, MENU_NUMBER[language])
+    bot.say(sender, "HUMAIN")
+    _claim(bot, staff, sender)
+    assert bot.texts(sender, SUICIDAL[language]) == [render("utter_suicidal_thoughts", language).text,
+                                                     render("utter_handoff_waiting", language).text]
+    assert bot.texts(sender, "allo") == []  # acknowledged once: now the social worker answers
+
+
 def test_handed_over_by_sms_in_farsi_a_safety_message_is_answered_while_held(bot, staff):
     number = phone()
     in_language(bot, number, "fa")
@@ -213,7 +226,10 @@ def test_erasing_is_asked_and_only_a_clear_yes_erases(bot, language):
     question = render("utter_erasure_confirm", language, SMS).text
     assert bot.sms(number, ERASE[language]) == [question]
     for unclear in ("🙂", "asdf"):
-        assert bot.sms(number, unclear) == [render("utter_erasure_kept", language, SMS).text]
+        kept = "\n".join(bot.sms(number, unclear))
+        # nothing erased, and the question it interrupted comes again
+        assert kept.startswith(render("utter_erasure_kept", language, SMS).text)
+        assert render("utter_ask_health_problem", language, SMS).text.split("\n")[0] in kept
         assert bot.stored(sender)[0] is not None
         assert bot.sms(number, ERASE[language]) == [question]
     assert bot.sms(number, YES[language]) == [render("utter_erasure_done", language, SMS).text]
@@ -311,3 +327,28 @@ def test_in_the_web_chat_a_typed_payload_is_not_a_choice_and_a_held_conversation
     assert texts(chat.say(text="?")) == [render("utter_handoff_waiting", language).text]
     assert texts(chat.say(text=SUICIDAL[language])) == [render("utter_suicidal_thoughts", language).text]
     assert urgent_handoff(bot, chat.sender)[2] is not None
+
+
+@pytest.mark.parametrize("language, answer", [("fa", "bale sardard daram"), ("ro", "da la fratele meu")])
+def test_an_ordinary_answer_the_model_takes_for_a_safety_message_is_only_an_answer(bot, language, answer):
+    """Read by the intent model as an emergency or violence (personas), these answer the
+    question: no safety numbers, no urgent flag; the next question comes."""
+    sender = f"ordinary-{language}-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, "bonjour")
+    bot.say(sender, MENU_NUMBER[language])
+    bot.say(sender, "1")  # consent
+    assert bot.texts(sender, answer) == [render("utter_ask_current_cover", language).text]
+    assert bot.slots(sender)["health_problem"] is True
+    assert urgent_handoff(bot, sender) is None
+
+
+@pytest.mark.parametrize("language, answer", [("fr", "oui j'ai très mal à la poitrine"), ("fa", "bale sineam dard mikone")])
+def test_an_answer_with_a_safety_word_gets_the_safety_answer_and_is_raised(bot, language, answer):
+    sender = f"answer-safety-{language}-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, "bonjour")
+    bot.say(sender, MENU_NUMBER[language])
+    bot.say(sender, "1")
+    said = bot.texts(sender, answer)
+    assert said[0] == render("utter_emergency", language).text
+    assert render("utter_ask_current_cover", language).text in said  # the answer is kept
+    assert urgent_handoff(bot, sender) is not None

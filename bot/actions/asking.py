@@ -14,12 +14,12 @@ from rasa_sdk.types import DomainDict
 
 from bot import interview, people
 from bot.actions import store
-from bot.actions.requests import ActionSafetyHandoff
+from bot.actions.requests import safety_handoff
 from bot.conversation import asking, reading
 from bot.i18n import DEFAULT_LANGUAGE, supported
 
-ANSWERED = "answered_facts"
-SAFETY_HANDOFF = ("suicidal_thoughts", "violence")  # the facts answered, in order: "retour" goes back to the last one
+ANSWERED = asking.ANSWERED_SLOT  # the facts answered, in order: "retour" goes back to the last one
+SAFETY_HANDOFF = ("suicidal_thoughts", "violence")
 
 
 def language_of(tracker: Tracker) -> str:
@@ -72,8 +72,9 @@ class AskingFormValidation(FormValidationAction):
         if decision.kind == asking.SAFETY_ANSWER:
             for response in decision.say:
                 dispatcher.utter_message(response=response)
-            if intent.get("name") in SAFETY_HANDOFF:  # as the rules do: a social worker is told
-                events += await ActionSafetyHandoff().run(dispatcher, tracker, domain)
+            told = [kind for kind in SAFETY_HANDOFF if f"utter_{kind}" in decision.say]
+            if told:  # as the rules do: a social worker is told
+                events += await safety_handoff(dispatcher, tracker, told[0])
         if decision.kind in (asking.ANSWER, asking.SAFETY_ANSWER):
             answered = [f for f in (tracker.get_slot(ANSWERED) or []) if f != fact] + [fact]
             return events + [SlotSet(fact, decision.value), SlotSet("unclear_answers", 0), SlotSet(ANSWERED, answered)]

@@ -41,8 +41,12 @@ class ActionSafetyHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         said = (tracker.latest_message.get("intent") or {}).get("name")
-        reason = said if said in ("suicidal_thoughts", "violence") else "violence"  # as the console shows it
-        return await hand_over(dispatcher, tracker, reason, pause_when_open=False)
+        return await safety_handoff(dispatcher, tracker, said if said == "suicidal_thoughts" else "violence")
+
+
+async def safety_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[EventType]:
+    """The conversation waits in the console, with its reason (suicidal_thoughts or violence)."""
+    return await hand_over(dispatcher, tracker, reason, pause_when_open=False)
 
 
 class ActionUnsupportedLanguage(Action):

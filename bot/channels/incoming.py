@@ -11,9 +11,11 @@ from functools import lru_cache
 from typing import Any
 
 from rasa.core.agent import Agent
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot import case, choices, confirm, handoff, language_detection, people, settings
+from bot.conversation import asking, reading
 from bot.database import session_scope
 from bot.channels.tracker_store import ErasingTrackerStore
 from bot.i18n import DEFAULT_LANGUAGE, supported
@@ -207,22 +209,43 @@ def _first_message_since_pause(tracker) -> bool:
     return users <= 1
 
 
+def _answered_fact(tracker) -> str | None:
+    """The fact the latest message answered, if its turn recorded it as an answer."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return None
+        if isinstance(event, SlotSet) and event.key == asking.ANSWERED_SLOT:
+            return (event.value or [None])[-1]
+    return None
+
+
 async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
     """The bot's messages of a turn, never silence:
     - a safety message (emergency, suicidal thoughts, violence) gets its safety answer in every
       state, a social worker's conversation included, and raises the conversation to the top of
       the console inbox, marked urgent;
     - while a social worker has the conversation (paused, bot.handoff), the person's first
-      message since the claim gets one acknowledgement; the next ones wait for the social worker;
+      message since the claim gets one acknowledgement (after the safety answer, if it is a
+      safety message); the next ones wait for the social worker;
     - "not understood" in the person's language when Rasa ended the turn without a word."""
-    intent = safety_intent(await latest_user_parse(agent, sender))
+    parse = await latest_user_parse(agent, sender)
+    intent, kinds = safety_intent(parse), reading.safety_kinds((parse or {}).get("text") or "")
     try:
         await asyncio.to_thread(note_message, sender)
     except Exception as error:  # the app database is away: the answer still goes
         logger.error("a message could not be counted for the console: %s", type(error).__name__)
     said = any(m.get("text") or m.get("buttons") for m in messages)
-    tracker = await agent.tracker_store.retrieve(sender) if intent or not said else None
+    tracker = await agent.tracker_store.retrieve(sender) if intent or kinds or not said else None
     language = _language(tracker)
+    answered = _answered_fact(tracker) if said and tracker is not None and not tracker.is_paused() else None
+    if answered:
+        # Read as the answer to a question (bot.conversation.asking): its safety words decide, not
+        # the model: "da la fratele meu" is a yes, not violence; "bale sineam dard mikone" (my
+        # chest hurts) read as a yes is an emergency, answered there and raised here.
+        if answered in asking.NOT_BY_SAFETY_WORDS:
+            intent = intent if kinds else None  # the model and a safety word together, as there
+        else:
+            intent = (intent or kinds[0]) if kinds else None
     if intent:
         try:
             await asyncio.to_thread(raise_urgent, sender, intent, language)
@@ -231,6 +254,9 @@ async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: st
         answer = render(f"utter_{intent}", language, kind).as_rasa()
         if not any(m.get("text") == answer["text"] for m in messages):
             messages = [{"recipient_id": sender, **answer}, *messages]
+        if not said and tracker is not None and tracker.is_paused() and _first_message_since_pause(tracker):
+            # The one acknowledgement is due now: the next messages wait for the social worker.
+            messages.append({"recipient_id": sender, **render("utter_handoff_waiting", language, kind).as_rasa()})
         return messages
     if said:
         return messages

@@ -43,6 +43,8 @@ HINTS = {
 HINT_HUMAN = "utter_hint_human"
 
 ANSWER, INTERRUPT, MISS, BACK, SAFETY_ANSWER = "answer", "interrupt", "miss", "back", "safety_answer"
+NOT_BY_SAFETY_WORDS = frozenset({"urgent"})  # "non, pas urgent": its own words are safety words
+ANSWERED_SLOT = "answered_facts"  # the facts answered, in order; set again at every answer
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ def decide(
         # Without one it is the answer: at any confidence ("oui elle s'est arrêtée il y a 8
         # mois" read as an emergency at 0.97; real ones from 0.58).
         return Decision(SAFETY_ANSWER, value, say=(f"utter_{intent}",))
+    kinds = [] if is_payload or question.fact in NOT_BY_SAFETY_WORDS else reading.safety_kinds(text)
+    if value is not None and kinds:
+        # The model missed it ("bale sineam dard mikone", my chest hurts, read as a yes): the
+        # safety words say it; the answer is kept.
+        return Decision(SAFETY_ANSWER, value, say=(f"utter_{kinds[0]}",))
     if value is not None:
         return Decision(ANSWER, value)
     if intent in REQUESTS and (is_payload or confidence >= REQUEST_FLOOR):

@@ -211,6 +211,9 @@ def choice(text: str, fact: str, language: str, choices: tuple[str, ...]) -> Any
             return PLAIN_NO[fact]
         if fact == "prior_ame_end" and _has(tokens(text), language, "never"):
             return "never"
+        if fact == "prior_ame_end" and plain is not False and (ago := one_duration(text, language)) is not None:
+            # "oui elle s'est arrêtée il y a 8 mois": the choice the time says (2 years exactly: ask)
+            return "less_than_2_years" if ago < 24 else ("more_than_2_years" if ago > 24 else None)
         return None
     if fact == "benefits":
         return values if "none" not in values else (None if len(values) > 1 else "none")
@@ -325,6 +328,38 @@ def count_explained(text: str, language: str) -> Optional[int]:
     return int(total)
 
 
+MONTHS_IN = {"day": 1 / 30, "week": 7 / 30, "month": 1, "half_year": 6, "year": 12}
+
+
+@lru_cache(maxsize=None)
+def _units(language: str) -> dict[tuple[str, ...], str]:
+    """Duration unit words (mois, ans, সাল…), normalised, in the languages read for this person."""
+    found: dict[tuple[str, ...], str] = {}
+    for lang in _languages(language):
+        for word, unit in ((words.load(lang).get("duration") or {}).get("unit") or {}).items():
+            if phrase := tuple(tokens(word)):
+                found.setdefault(phrase, unit)
+    return found
+
+
+def one_duration(text: str, language: str) -> Optional[float]:
+    """The one duration a sentence tells, a number and its unit ("elle s'est arrêtée il y a 8
+    mois", "finished 3 years ago"), in months; None when there is none, or more than one."""
+    said, units = tokens(text), _units(language)
+    found = []
+    for i, token in enumerate(said):
+        number = _number_word(token, language)
+        if number is None:
+            try:
+                number = float(token.replace(",", "."))
+            except ValueError:
+                continue
+        unit = units.get(tuple(said[i + 1:i + 2]))
+        if unit is not None:
+            found.append(number * MONTHS_IN[unit])
+    return found[0] if len(found) == 1 else None
+
+
 def _number_word(token: str, language: str) -> Optional[int]:
     for lang in _languages(language):
         value = ((words.load(lang).get("numbers") or {}).get("number") or {}).get(token)
@@ -368,12 +403,34 @@ def _pattern(phrase: str) -> Pattern:
 
 
 @lru_cache(maxsize=None)
-def _safety_patterns() -> tuple[Pattern, ...]:
-    found = []
+def _safety_patterns_by_kind() -> tuple[tuple[Pattern, str], ...]:
+    found: dict[Pattern, str] = {}
     for lang in words.languages():
         for kind in SAFETY_KINDS:
-            found += [p for phrase in (words.load(lang).get("safety") or {}).get(kind, []) if (p := _pattern(phrase))]
-    return tuple(dict.fromkeys(found))
+            for phrase in (words.load(lang).get("safety") or {}).get(kind, []):
+                if pattern := _pattern(phrase):
+                    found.setdefault(pattern, kind)
+    return tuple(found.items())
+
+
+def _safety_patterns() -> tuple[Pattern, ...]:
+    return tuple(pattern for pattern, _ in _safety_patterns_by_kind())
+
+
+def safety_kinds(text: str) -> list[str]:
+    """The kinds of the safety words a message holds: "bale sineam dard mikone" ->
+    ["emergency"], though the intent model read it as a yes. Negated ones count too: "je
+    n'arrive plus à respirer" is one."""
+    said = _safety_tokens(text)
+    kinds: list[str] = []
+    for pattern, kind in _safety_patterns_by_kind():
+        size = len(pattern)
+        for i in range(len(said) - size + 1):
+            if all(_word_matches(said[i + j], *pattern[j]) for j in range(size)):
+                if kind not in kinds:
+                    kinds.append(kind)
+                break
+    return kinds
 
 
 def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool:
