@@ -454,6 +454,9 @@ RESPONSES: dict[str, Response] = {
     "utter_documents_after_screening": Response(
         N_("I will give you the exact list of papers after a few questions."),
     ),
+    "utter_booking_after_questions": Response(
+        N_("We will book your appointment right after these few questions."),
+    ),
     # A person who comes back: their case (bot/case.py) answers, re-checked when it is old.
     "utter_case_changed": Response(
         N_("Since last time, the rules or your situation have changed. Here is what applies to you now:"),

@@ -130,3 +130,10 @@ def test_a_real_safety_message_given_as_an_answer_gets_its_safety_answer_and_kee
 def test_a_safety_message_that_is_no_answer_is_answered_on_the_model_alone():
     # "toute ma vie" is no number of months: the rules give the safety answer, as before
     assert decide("months_in_france", "toute ma vie", intent="suicidal_thoughts", confidence=0.72).kind == asking.INTERRUPT
+
+
+def test_asking_for_an_appointment_mid_questions_is_told_it_follows_them_not_misunderstood():
+    """"RDV" at the nationality question got "not understood" and the question twice."""
+    decision = decide("nationality_group", "RDV", intent="book_appointment", confidence=0.9)
+    assert (decision.kind, decision.say) == (asking.MISS, (asking.BOOKING_AFTER,))
+    assert decide("nationality_group", "RDV", intent="book_appointment", confidence=0.9, asked=3).say == ()

@@ -41,6 +41,7 @@ HINTS = {
     interview.AGE: "utter_hint_age",
 }
 HINT_HUMAN = "utter_hint_human"
+BOOKING_AFTER = "utter_booking_after_questions"
 
 ANSWER, INTERRUPT, MISS, BACK, SAFETY_ANSWER = "answer", "interrupt", "miss", "back", "safety_answer"
 NOT_BY_SAFETY_WORDS = frozenset({"urgent"})  # "non, pas urgent": its own words are safety words
@@ -95,6 +96,10 @@ def decide(
         return Decision(SAFETY_ANSWER, value, say=(f"utter_{kinds[0]}",))
     if value is not None:
         return Decision(ANSWER, value)
+    if intent == "book_appointment" and not is_payload and confidence >= REQUEST_FLOOR:
+        # "RDV" mid-questions: booking comes right after them (it needs their outcome), so the
+        # question again, said so; no "not understood".
+        return Decision(MISS, say=(BOOKING_AFTER,)) if asked < MAX_ASKS else Decision(MISS)
     if intent in REQUESTS and (is_payload or confidence >= REQUEST_FLOOR):
         return Decision(INTERRUPT)
     if asked >= MAX_ASKS:
