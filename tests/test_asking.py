@@ -137,3 +137,16 @@ def test_asking_for_an_appointment_mid_questions_is_told_it_follows_them_not_mis
     decision = decide("nationality_group", "RDV", intent="book_appointment", confidence=0.9)
     assert (decision.kind, decision.say) == (asking.MISS, (asking.BOOKING_AFTER,))
     assert decide("nationality_group", "RDV", intent="book_appointment", confidence=0.9, asked=3).say == ()
+
+
+def test_the_same_request_twice_in_a_row_gets_the_question_with_its_hint_not_the_same_turn_again():
+    """"laissez-moi tranquille" twice at a question gave the same two messages twice in a row."""
+    first = decide("health_problem", "laissez-moi tranquille", intent="opt_out", confidence=0.73)
+    assert first.kind == asking.INTERRUPT
+    again = asking.decide(interview.ALL_QUESTIONS["health_problem"], text="laissez-moi tranquille", intent="opt_out",
+                          confidence=0.73, entities={}, language="fr", today=TODAY, asked=2, before="opt_out")
+    assert (again.kind, again.say) == (asking.MISS, (asking.HINTS[interview.YES_NO], asking.HINT_HUMAN))
+    events = [{"event": "user", "parse_data": {"intent": {"name": "opt_out"}}}, {"event": "bot"},
+              {"event": "user", "parse_data": {"intent": {"name": "affirm"}}}]
+    assert asking.previous_intent(events) == "opt_out"
+    assert asking.previous_intent([{"event": "session_started"}, *events[2:]]) is None

@@ -65,6 +65,7 @@ class AskingFormValidation(FormValidationAction):
             today=date.today(),
             asked=asking.times_asked(_events(tracker), fact),
             age=tracker.get_slot("age"),
+            before=asking.previous_intent(_events(tracker)),
         )
         if decision.kind == asking.INTERRUPT:
             return []  # rejected: the rules for that intent answer, then the form asks again

@@ -42,6 +42,9 @@ HINTS = {
 }
 HINT_HUMAN = "utter_hint_human"
 BOOKING_AFTER = "utter_booking_after_questions"
+# Requests answered by a text only: asked twice in a row, the text is not said twice (a human, an
+# erasure, a cancellation asked again still act).
+SAID_ONCE = frozenset({"opt_out", "ask_documents", "ask_where", "book_appointment", "goodbye", "unsupported_language"})
 
 ANSWER, INTERRUPT, MISS, BACK, SAFETY_ANSWER = "answer", "interrupt", "miss", "back", "safety_answer"
 NOT_BY_SAFETY_WORDS = frozenset({"urgent"})  # "non, pas urgent": its own words are safety words
@@ -67,12 +70,26 @@ def times_asked(events: Iterable[Mapping[str, Any]], fact: str) -> int:
     return count
 
 
+def previous_intent(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
+    """The intent of the person's message before the latest one, in this session."""
+    seen = 0
+    for event in reversed(list(events)):
+        if event.get("event") == "session_started":
+            return None
+        if event.get("event") == "user":
+            seen += 1
+            if seen == 2:
+                return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    return None
+
+
 def decide(
     question: interview.Question, *, text: str, intent: Optional[str], confidence: float,
     entities: Mapping[str, Any], language: str, today: date, asked: int, age: Optional[int] = None,
+    before: Optional[str] = None,
 ) -> Decision:
     """The decision for a reply to `question`, asked `asked` times so far (this one included);
-    `age` is the person's, if already answered."""
+    `age` is the person's, if already answered; `before` the intent of the message before."""
     text = text or ""
     is_payload = text.startswith(interview.PAYLOAD_PREFIX)
     if not is_payload and intent not in SAFETY and (
@@ -96,6 +113,10 @@ def decide(
         return Decision(SAFETY_ANSWER, value, say=(f"utter_{kinds[0]}",))
     if value is not None:
         return Decision(ANSWER, value)
+    if intent in SAID_ONCE and intent == before and not is_payload and asked < MAX_ASKS:
+        # The same request again: its answer was just given; the question with its hint and the
+        # way to a human this time, so that no two turns in a row are the same.
+        return Decision(MISS, say=(HINTS[question.kind], HINT_HUMAN))
     if intent == "book_appointment" and not is_payload and confidence >= REQUEST_FLOOR:
         # "RDV" mid-questions: booking comes right after them (it needs their outcome), so the
         # question again, said so; no "not understood".
