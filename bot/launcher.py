@@ -316,6 +316,9 @@ class Launcher:
                 process.wait()
                 supervised.down_since = now - supervised.delay  # restart at once
             if supervised.down_since is None:
+                # What it left behind goes too: nginx's workers outlive a killed master and keep
+                # its ports, so the new nginx could never bind them.
+                _end_group(process.pid)
                 supervised.down_since = now
                 print(f"{service.name} exited with code {process.returncode}: restarting in "
                       f"{supervised.delay:.0f} s", flush=True)
@@ -347,8 +350,17 @@ class Launcher:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                pass
+            _end_group(process.pid)  # still running, or left behind by a process that died
+            process.wait()
+
+
+def _end_group(pid: int) -> None:
+    """Kill what is left of a service's process group (each service starts its own session)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing left
 
 
 def _raise_interrupt(signum, _frame) -> None:

@@ -28,13 +28,19 @@ def _var_dir() -> Path:
 
 def close_var_dir(var_dir: Path) -> None:
     """var/ 0700 and every file in it 0600, also for a checkout made before they were (files
-    created from now on are, by the launcher's umask 077). Only what this user owns."""
+    created from now on are, by the launcher's umask 077). Only what this user owns. When var/
+    holds another user's directory (make run-prod's PostgreSQL cluster, owned by postgres), var/
+    is 0711: that user can still reach its own files (0700, theirs), nobody can list var/."""
     uid = os.getuid()
+    try:
+        shared = any(not child.is_symlink() and child.stat().st_uid != uid for child in var_dir.iterdir())
+    except OSError:
+        shared = False
     for path in [var_dir, *var_dir.rglob("*")]:
         try:
             if path.is_symlink() or path.stat().st_uid != uid:
                 continue
-            path.chmod(0o700 if path.is_dir() else 0o600)
+            path.chmod((0o711 if shared and path == var_dir else 0o700) if path.is_dir() else 0o600)
         except OSError:
             continue  # gone meanwhile (a SQLite journal)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -129,11 +130,18 @@ class RateLimiter:
         self.store = store or (limits.MemoryStore(clock) if clock else limits.store())
 
     def allow(self, conversation_id: str) -> bool:
-        return self.store.hit(f"web:messages:{_hashed(conversation_id)}", 60) <= self.per_minute
+        return self._within(f"web:messages:{_hashed(conversation_id)}", 60, self.per_minute)
 
     def allow_new(self, address: str) -> bool:
         """A new conversation from `address` (a health centre's waiting room shares one)."""
-        return self.store.hit(f"web:new:{_hashed(address)}", 3600) <= self.new_per_hour
+        return self._within(f"web:new:{_hashed(address)}", 3600, self.new_per_hour)
+
+    def _within(self, key: str, seconds: int, limit: int) -> bool:
+        try:
+            return self.store.hit(key, seconds) <= limit
+        except Exception as error:  # Redis is away: the person is answered (it was a bare 500)
+            logging.getLogger(__name__).error("web chat limits unavailable: %s", type(error).__name__)
+            return True
 
 
 def expired(events: Iterable[Mapping], expiration_minutes: float, now: float | None = None) -> bool:

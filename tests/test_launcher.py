@@ -46,3 +46,36 @@ def test_a_process_that_keeps_dying_is_restarted_ever_later_and_the_others_go_on
         assert runner.states()["steady"].startswith("up")
     finally:
         runner.stop()
+
+
+def test_what_a_killed_process_leaves_behind_goes_before_it_is_started_again(tmp_path):
+    """kill -9 of nginx's master left its worker holding the ports: the new nginx never bound
+    them and was restarted forever. The dead service's whole process group goes first."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    child_pid = tmp_path / "child.pid"
+    script = ("import subprocess, sys, time; "
+              "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+              f"open({str(child_pid)!r}, 'w').write(str(c.pid)); time.sleep(60)")
+    master = launcher.Service("master", [sys.executable, "-c", script], None, "master")
+    runner = launcher.Launcher([master], {})
+    runner.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not child_pid.exists() or not child_pid.read_text():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        worker = int(child_pid.read_text())
+        os.kill(runner.supervised["master"].process.pid, signal.SIGKILL)  # the master only
+        runner.supervised["master"].process.wait()
+        runner.supervise_once(time.monotonic(), check_health=False)
+        deadline = time.monotonic() + 5
+        while subprocess.run(["ps", "-o", "stat=", "-p", str(worker)], capture_output=True, text=True).stdout.strip()[:1] not in ("", "Z"):
+            assert time.monotonic() < deadline, "the orphaned worker is still running"
+            time.sleep(0.05)
+    finally:
+        runner.stop()

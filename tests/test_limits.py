@@ -59,3 +59,9 @@ def test_the_keys_never_hold_the_conversation_id_nor_the_address(redis_url):
     webchat.RateLimiter(3, store=store).allow_new("10.7.7.7")
     keys = [k.decode() for k in store.redis.keys("test:keys:*")]
     assert len(keys) == 2 and not any("secret" in k or "10.7.7.7" in k for k in keys)
+
+
+def test_with_redis_away_the_web_chat_still_answers():
+    """Redis killed: the web chat's posts got a bare 500; the limits let the person through."""
+    limiter = webchat.RateLimiter(3, new_per_hour=2, store=RedisStore("redis://127.0.0.1:1/0"))
+    assert limiter.allow("conv") and limiter.allow_new("10.1.2.3")

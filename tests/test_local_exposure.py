@@ -90,3 +90,22 @@ def test_in_development_the_rest_channel_is_open_on_the_machine(monkeypatch):
     monkeypatch.delenv("PASS_PROFILE", raising=False)
     monkeypatch.delenv("PASS_REST_TOKEN", raising=False)
     assert RestInput().allowed(_request())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a directory to another user needs root")
+def test_var_stays_reachable_for_the_postgresql_cluster_it_holds(tmp_path):
+    """make run-prod keeps PostgreSQL's cluster in var/postgres, owned by postgres: var/ at 0700
+    made the running server fail its first checkpoint (pg_control: permission denied) and the
+    next start fail. var/ is then 0711: the server reaches its own files, nobody lists var/."""
+    from bot import settings
+
+    var = tmp_path / "var"
+    (var / "postgres").mkdir(parents=True)
+    (var / "pass.db").write_text("x")
+    os.chown(var / "postgres", 65534, 65534)  # nobody: another user
+    settings.close_var_dir(var)
+    assert stat.S_IMODE(var.stat().st_mode) == 0o711
+    assert stat.S_IMODE((var / "pass.db").stat().st_mode) == 0o600
+    os.chown(var / "postgres", os.getuid(), os.getgid())
+    settings.close_var_dir(var)
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700

@@ -26,6 +26,17 @@ def test_turns_are_counted_and_timed_by_channel(bot):
     assert _value(figures, "pass_turn_seconds_sum", channel="rest") > 0
 
 
+def test_web_chat_turns_are_counted_too(bot):
+    """The main channel was not counted at all: no latency, no failures."""
+    from tests.test_webchat_http import Chat
+
+    before = _value(bot.metrics("rasa"), "pass_turn_seconds_count", channel="web")
+    chat = Chat(bot, "?lang=fr")
+    chat.say(start=True, lang="fr")
+    chat.say(text="1")
+    assert _value(bot.metrics("rasa"), "pass_turn_seconds_count", channel="web") == before + 2
+
+
 def test_the_worker_shows_handoffs_waiting_and_the_outbox_without_anything_personal(bot):
     number = "+33698761234"
     bot.sms(number, "bonjour")

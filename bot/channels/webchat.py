@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import outage, people, settings, webchat
+from bot import metrics, outage, people, settings, webchat
 from bot.channels import incoming
 from bot.i18n import DEFAULT_LANGUAGE, gettext, supported
 from bot.rendering import WEB, render
@@ -177,7 +177,9 @@ class WebChatInput(InputChannel):
                                       "paused": await self._with_staff(sender, tracker)})
 
                 collector = CollectingOutputChannel()
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                with metrics.turn("web"):
+                    await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                     metadata=metadata))
             except Exception as error:  # a database is away: the page shows a polite "try again later"
                 logger.error("a web chat turn failed: %s", type(error).__name__)  # no text in the log
                 return _json({"error": "unavailable", "text": outage.try_again_later(
