@@ -78,9 +78,14 @@ def services(cfg: Settings, model: Path) -> list[Service]:
                                       "dry run, no Twilio account: read the texts with `python -m bot sms outbox`"),
                 heartbeat=cfg.var_dir / "sms.heartbeat"),
         _openings(python),
-        Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
-                f"staff console   http://127.0.0.1:{cfg.console_port}/ (first account: python -m bot users create --role coordinator NAME)"),
+        _console(python, cfg),
     ]
+
+
+def _console(python: str, cfg: Settings, wave: int = 0) -> Service:
+    return Service("console", [python, "-m", "bot", "console"], f"http://127.0.0.1:{cfg.console_port}/health",
+                   f"staff console   http://127.0.0.1:{cfg.console_port}/ "
+                   f"(first account: python -m bot users create --role coordinator NAME)", wave=wave)
 
 
 def prod_services(cfg: Settings, model: Path) -> list[Service]:
@@ -112,6 +117,7 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
                       heartbeat=cfg.var_dir / f"sms-{n}.heartbeat")
               for n in (1, 2)]
     found.append(_openings(python, wave=2))
+    found.append(_console(python, cfg, wave=2))  # behind the TLS proxy of deploy/nginx in production
     return found
 
 

@@ -94,13 +94,14 @@ def prod():
                         capture_output=True, text=True).stdout.strip()
     redis = subprocess.run([str(ROOT / "scripts/redis.sh"), "start"], env=stores, check=True,
                            capture_output=True, text=True).stdout.strip()
-    ports = [free_port() for _ in range(6)]
+    ports = [free_port() for _ in range(7)]
     twilio = FakeTwilio().start()
     env = {"TWILIO_ACCOUNT_SID": fake_twilio.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": fake_twilio.AUTH_TOKEN,
            "TWILIO_FROM": "+33700000000", "TWILIO_API_BASE_URL": twilio.url,"PASS_VAR_DIR": str(home / "var"), "DATABASE_URL": pg, "TRACKER_DATABASE_URL": pg[:-len("/pass")] + "/pass_tracker",
            "REDIS_URL": redis, "RASA_PORT": str(ports[0]), "ACTION_PORT": str(ports[1]),
            "RASA_REPLICA_PORTS": f"{ports[2]},{ports[3]}", "ACTION_REPLICA_PORTS": f"{ports[4]},{ports[5]}",
-           "RASA_TOKEN": TOKEN, "PASS_REST_TOKEN": REST_TOKEN, "RASA_TELEMETRY_ENABLED": "false"}
+           "RASA_TOKEN": TOKEN, "PASS_REST_TOKEN": REST_TOKEN, "RASA_TELEMETRY_ENABLED": "false",
+           "CONSOLE_PORT": str(ports[6])}
     runner = None
     try:
         with mock.patch.dict(os.environ, env):
