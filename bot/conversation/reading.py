@@ -413,24 +413,45 @@ def _safety_patterns_by_kind() -> tuple[tuple[Pattern, str], ...]:
     return tuple(found.items())
 
 
-def _safety_patterns() -> tuple[Pattern, ...]:
-    return tuple(pattern for pattern, _ in _safety_patterns_by_kind())
+@lru_cache(maxsize=None)
+def _safety_index() -> tuple[dict[str, list[tuple[Pattern, str]]], list[tuple[Pattern, str]]]:
+    """The patterns by their first word when it is a whole word (most of them), and the others
+    (a "*" on the first word), so that a message is not matched against all thousand."""
+    by_first: dict[str, list[tuple[Pattern, str]]] = {}
+    others = []
+    for pattern, kind in _safety_patterns_by_kind():
+        core, any_start, any_end = pattern[0]
+        if any_start or any_end:
+            others.append((pattern, kind))
+        else:
+            by_first.setdefault(core, []).append((pattern, kind))
+    return by_first, others
+
+
+def _safety_matches(text: str) -> list[tuple[str, str]]:
+    """(the words as written, their kind) for each safety phrase of any language a message
+    holds, each phrase once, in the order of the words files."""
+    said = _safety_tokens(text)
+    by_first, others = _safety_index()
+    candidates = {id(p): (p, k) for token in dict.fromkeys(said) for p, k in by_first.get(token, ())}
+    candidates.update((id(p), (p, k)) for p, k in others)
+    found = []
+    for pattern, kind in _safety_patterns_by_kind():
+        if id(pattern) not in candidates:
+            continue
+        size = len(pattern)
+        for i in range(len(said) - size + 1):
+            if all(_word_matches(said[i + j], *pattern[j]) for j in range(size)):
+                found.append((" ".join(said[i : i + size]), kind))
+                break
+    return found
 
 
 def safety_kinds(text: str) -> list[str]:
     """The kinds of the safety words a message holds: "bale sineam dard mikone" ->
     ["emergency"], though the intent model read it as a yes. Negated ones count too: "je
     n'arrive plus à respirer" is one."""
-    said = _safety_tokens(text)
-    kinds: list[str] = []
-    for pattern, kind in _safety_patterns_by_kind():
-        size = len(pattern)
-        for i in range(len(said) - size + 1):
-            if all(_word_matches(said[i + j], *pattern[j]) for j in range(size)):
-                if kind not in kinds:
-                    kinds.append(kind)
-                break
-    return kinds
+    return list(dict.fromkeys(kind for _, kind in _safety_matches(text)))
 
 
 def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool:
@@ -446,12 +467,4 @@ def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool
 def safety_words(text: str) -> list[str]:
     """The safety words and phrases of any language a message holds ("j'ai mal à la poitrine"
     -> ["poitrine"]); none in "oui elle s'est arrêtée il y a 8 mois"."""
-    said = _safety_tokens(text)
-    found = []
-    for pattern in _safety_patterns():
-        size = len(pattern)
-        for i in range(len(said) - size + 1):
-            if all(_word_matches(said[i + j], *pattern[j]) for j in range(size)):
-                found.append(" ".join(said[i : i + size]))
-                break
-    return found
+    return [words for words, _ in _safety_matches(text)]
