@@ -19,6 +19,14 @@ def test_every_contract_intent_has_held_out_examples(language):
     assert CONTRACT_INTENTS <= intents, sorted(CONTRACT_INTENTS - intents)
 
 
+def test_every_training_example_has_a_language():
+    # `make nlu-report` gives figures per language: an example of a shared file without
+    # `metadata: {language: xx}` stopped the whole report (back.yml, irreversible.yml did).
+    data, languages = nlu_report.training_examples()
+    assert len(languages) == len(data.intent_examples)
+    assert set(languages) <= set(SUPPORTED_LANGUAGES) | {nlu_report.OTHER}
+
+
 @pytest.fixture(scope="module")
 def report():
     return nlu_report.evaluate(training.ensure_model())
