@@ -32,6 +32,10 @@ from bot.languages import words as language_words
 # --- limits ------------------------------------------------------------------------------------
 
 MAX_MONTHS = 600  # 50 years in France: beyond, the number is something else (a year, a phone...)
+# "All my life" when the age is not asked (a French national): a lower bound, as "plus de 2 ans"
+# is 24. Someone answering for themselves has lived at least this long, and the rules only
+# compare the time in France with 3 and 6 months.
+LIFETIME_WITHOUT_AGE_MONTHS = 18 * 12
 MAX_AMOUNT = 1_000_000  # euros per month: beyond, it is not an income
 MAX_HOUSEHOLD = 20
 MAX_AGE = 120
@@ -360,7 +364,8 @@ def _whole(value: object) -> Optional[int]:
 # --- the parsers ------------------------------------------------------------------------------
 
 
-def parse_months(text: str, language: str, today: date, age: Optional[int] = None) -> Optional[int]:
+def parse_months(text: str, language: str, today: date, age: Optional[int] = None,
+                 lifetime: bool = False) -> Optional[int]:
     """How long the person has been in France, in whole months (rounded down), or None.
 
     "8", "8 mois", "6 mo", "huit mois", "1 an et demi" (18), "a year", "3 semaines" (0),
@@ -373,14 +378,16 @@ def parse_months(text: str, language: str, today: date, age: Optional[int] = Non
     the value is 12 or more, past the 3- and 6-month limits of the rules whichever way the
     doubt goes); "depuis <this year or last year>" is None: the bot asks for the month.
     A date in the future, or more than 600 months, is None.
-    "toute ma vie", "since I was born": the `age` in months when it is known, else None.
+    "toute ma vie", "since I was born", when `lifetime` (a time in France, not since a permit
+    expired): the `age` in months when it is known, else LIFETIME_WITHOUT_AGE_MONTHS (a lower bound).
     """
     items = _read(text, "duration", language)
     if not items or any(kind == "less" for kind, _ in items):
         return None
     if any(kind == "lifetime" for kind, _ in items):
-        lifetime = all(kind == "lifetime" for kind, _ in items) and age is not None
-        return min(int(age) * 12, MAX_MONTHS) if lifetime else None
+        if not lifetime or not all(kind == "lifetime" for kind, _ in items):
+            return None
+        return min(int(age) * 12, MAX_MONTHS) if age is not None else LIFETIME_WITHOUT_AGE_MONTHS
     since = any(kind == "since" for kind, _ in items)
     items = [item for item in items if item[0] not in ("since", "more")]
     for i, (kind, _) in enumerate(items[:-1]):

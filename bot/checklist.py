@@ -65,7 +65,11 @@ SAID_CHOICES = ("nationality_group", "residence_status")
 def what_you_said(slots: Mapping[str, Any]) -> Message | None:
     items: list[Any] = [f"utter_said_{fact}_{slots[fact]}" for fact in SAID_CHOICES if slots.get(fact)]
     if slots.get("months_in_france") is not None:
-        items.append(["utter_said_months_in_france", {"months": round(slots["months_in_france"])}])
+        months = round(slots["months_in_france"])
+        if months >= 24 and months % 12 == 0:  # "5 ans", not "60 mois"
+            items.append(["utter_said_years_in_france", {"years": months // 12}])
+        else:
+            items.append(["utter_said_months_in_france", {"months": months}])
     if slots.get("annual_resources") is not None:
         items.append(["utter_said_monthly_resources", {"amount": round(slots["annual_resources"] / 12)}])
     if slots.get("household_size") is not None:

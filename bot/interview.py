@@ -100,7 +100,8 @@ def interpret(
             value = entities[question.fact]  # the NLU lookup tables found it
         return None if value is None else _choice_value(question.fact, value, today)
     if question.kind == MONTHS:
-        return answers.parse_months(text, language, today, age if question.fact == "months_in_france" else None)
+        in_france = question.fact == "months_in_france"
+        return answers.parse_months(text, language, today, age if in_france else None, lifetime=in_france)
     if question.kind == AGE:
         return answers.parse_age(text, language)
     if question.kind == COUNT:

@@ -260,6 +260,7 @@ RESPONSES: dict[str, Response] = {
     # (bot.checklist.what_you_said). The choice lines reuse the buttons' labels.
     "utter_you_said": Response(N_("What I understood (write BACK if something is wrong):"), items=True),
     "utter_said_months_in_france": Response(N_("{months} months in France")),
+    "utter_said_years_in_france": Response(N_("{years} years in France")),
     "utter_said_monthly_resources": Response(N_("{amount} euros a month")),
     "utter_said_household_size": Response(N_("household of {count}")),
     "utter_said_age": Response(N_("{age} years old")),

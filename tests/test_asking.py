@@ -128,8 +128,14 @@ def test_a_real_safety_message_given_as_an_answer_gets_its_safety_answer_and_kee
 
 
 def test_a_safety_message_that_is_no_answer_is_answered_on_the_model_alone():
-    # "toute ma vie" is no number of months: the rules give the safety answer, as before
-    assert decide("months_in_france", "toute ma vie", intent="suicidal_thoughts", confidence=0.72).kind == asking.INTERRUPT
+    assert decide("months_in_france", "je veux en finir", intent="suicidal_thoughts", confidence=0.72).kind == asking.INTERRUPT
+
+
+def test_all_my_life_in_france_is_an_answer_not_suicidal_thoughts():
+    """A French woman answering "toute ma vie" got 3114: the model reads "vie" as suicidal
+    thoughts, and the reply was no number of months without her age."""
+    decision = decide("months_in_france", "toute ma vie", intent="suicidal_thoughts", confidence=0.72)
+    assert (decision.kind, decision.value) == (asking.ANSWER, 18 * 12)
 
 
 def test_asking_for_an_appointment_mid_questions_is_told_it_follows_them_not_misunderstood():
@@ -150,3 +156,23 @@ def test_the_same_request_twice_in_a_row_gets_the_question_with_its_hint_not_the
               {"event": "user", "parse_data": {"intent": {"name": "affirm"}}}]
     assert asking.previous_intent(events) == "opt_out"
     assert asking.previous_intent([{"event": "session_started"}, *events[2:]]) is None
+
+
+def test_what_was_written_before_the_language_was_chosen_is_read_once_it_is():
+    """"salam 3andi l'AME w kamlet" (I had AME and it ended), read in French before the menu,
+    was an active AME: "this service is not for you". It is read in the chosen language."""
+    user = lambda text: {"event": "user", "text": text}
+    language = {"event": "slot", "name": "language", "value": "ar"}
+    first = [user("salam 3andi l'AME w kamlet")]
+    assert not asking.language_known(first)
+    assert asking.written_before_language(first) == []
+    at_menu = first + [{"event": "bot"}, user("arabi"), language]
+    assert asking.language_known(at_menu)
+    assert asking.written_before_language(at_menu + [user("ey behi")]) == ["salam 3andi l'AME w kamlet", "arabi"]
+    later = at_menu + [user("ey behi"), user("ey")]
+    assert asking.written_before_language(later) == []  # once: a fact corrected later stays corrected
+    # the menu answered by writing in a language: that message chooses, the earlier ones are read
+    assert asking.written_before_language(first + [user("السلام عليكم")], chosen_now=True) == ["salam 3andi l'AME w kamlet"]
+    # a preset link or a detected language: each message is read as it comes
+    preset = [language, user("bonjour je suis malade"), user("oui")]
+    assert asking.language_known(preset) and asking.written_before_language(preset) == []

@@ -47,3 +47,12 @@ def test_confirmed_addresses_are_shown(monkeypatch):
 def test_where_to_go_before_any_rights_names_care_and_help_with_papers():
     names = [m.params["name"] for m in checklist.where_to_go(None)[1:]]
     assert any("CMS Moulins" in name for name in names) and any("CMS Plaine" in name for name in names)
+
+
+def test_what_was_understood_says_whole_years_as_years():
+    """Said back so a misread answer can be corrected: "5 ans en France", not "60 mois"."""
+    said = lambda months: checklist.what_you_said({"months_in_france": months}).params["items"]
+    assert said(60) == [["utter_said_years_in_france", {"years": 5}]]
+    assert said(8) == [["utter_said_months_in_france", {"months": 8}]]
+    assert said(18) == [["utter_said_months_in_france", {"months": 18}]]  # a year and a half
+    assert said(30) == [["utter_said_months_in_france", {"months": 30}]]

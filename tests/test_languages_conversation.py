@@ -122,3 +122,20 @@ def test_latin_script_or_close_languages_are_not_sent_away(bot, text):
     # Banglish can look Turkish, Persian can look Urdu: the model's reading wins.
     texts = bot.texts(f"not-away-{text}", text)
     assert texts[0] != render("utter_unsupported_language", "fr").text
+
+
+@pytest.mark.parametrize("first, menu, consent, health, language", [
+    ("salam 3andi l'AME w kamlet w ana mridh bel sokkor", "arabi", "ey behi", "ey", "ar"),  # Tunisian
+    ("bonjour j'avais l'AME mais elle est finie", "francais", "oui d'accord", "oui", "fr"),
+    ("buna am avut AME dar s-a terminat", "romana", "da", "da", "ro"),
+])
+def test_a_first_message_is_read_in_the_language_the_person_then_chooses(bot, first, menu, consent, health, language):
+    """Read in French before the menu, "3andi l'AME w kamlet" (I had AME, it ended) was an
+    active AME, and the person was told the service was not for them."""
+    sender = f"first-{language}-{uuid.uuid4().hex[:6]}"
+    bot.say(sender, first)
+    bot.say(sender, menu)
+    assert bot.texts(sender, consent)[-1] == render("utter_ask_health_problem", language).text
+    assert bot.slots(sender)["current_cover"] == "closed"
+    # the cover question is not asked: it was answered in the first message
+    assert bot.texts(sender, health)[-1] == render("utter_ask_can_advance_fees", language).text

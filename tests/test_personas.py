@@ -28,7 +28,7 @@ def said(persona):
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_the_personas_of_each_language_are_real_people_with_true_facts(language):
     group = personas.load_personas([language])
-    assert len(group) >= 7 and sum(p["held_out"] for p in group) == 2
+    assert len(group) >= 7 and sum(p["held_out"] for p in group) >= 2  # at least 2 never tuned against
     for persona in group:
         assert persona["id"].startswith(f"{language}-")
         assert set(personas.SCREENING_FACTS) <= set(persona["facts"]), persona["id"]

@@ -178,11 +178,41 @@ def test_in_english_a_statement_of_having_is_no_yes_by_itself():
 
 @pytest.mark.parametrize("text, language", [("toute ma vie", "fr"), ("depuis ma naissance", "fr"),
                                             ("all my life", "en"), ("m-am nascut aici", "ro"), ("طول حياتي", "ar")])
-def test_all_my_life_in_france_is_the_age_in_months_when_the_age_is_known(text, language):
+def test_all_my_life_in_france_is_the_age_in_months_or_at_least_18_years(text, language):
     question = interview.QUESTIONS["months_in_france"]
     read = lambda age: interview.interpret(question, text=text, intent=None, entities={}, language=language,
                                            today=TODAY, age=age)
     assert read(40) == 40 * 12
-    assert read(None) is None  # not a number of months without the age: asked again
+    # A French national is not asked the age: past every limit of the rules (3 and 6 months).
+    # It used to be no answer, and "toute ma vie" then got the suicide prevention number.
+    assert read(None) == 18 * 12
     assert interview.interpret(interview.QUESTIONS["months_since_permit_expiry"], text=text, intent=None,
                                entities={}, language=language, today=TODAY, age=52) is None
+
+
+def test_the_right_of_residence_of_a_european_is_a_regular_stay():
+    """A Romanian pensioner: "am drept de sejur" was not understood three times, then a handoff."""
+    assert answer("residence_status", "sunt din romania, am drept de sejur, traiesc aici de 12 ani", "ro") == "regular"
+    assert answer("residence_status", "j'ai le droit de séjour", "fr") == "regular"
+    assert answer("residence_status", "tengo droit de sejour", "es") == "regular"
+
+
+def test_algerian_and_egyptian_ih_is_a_yes_even_to_consent():
+    assert answer("consent_given", "ih", "ar") is True
+    assert answer("consent_given", "إيه", "ar") is True
+    assert answer("consent_given", "ماشي", "ar") is None  # "OK" in Egypt, "not" in darija: asked again
+
+
+@pytest.mark.parametrize("text, language, yearly", [
+    ("900 euros mais a CAF 300", "pt", 1200 * 12),  # asked three times, then a handoff
+    ("je gagne 900 et ma femme 300", "fr", 1200 * 12),
+    ("salariu 1200 si alocatii 300", "ro", 1500 * 12),
+    ("৯০০ আর ৩০০", "bn", 1200 * 12),
+    ("entre 500 et 800", "fr", None),  # a range: either end may be wrong
+    ("intre 500 si 800", "ro", None),
+    ("900 ou 1000", "fr", None),
+    ("avant 900 maintenant 300", "fr", None),
+    ("2 enfants et 900 euros", "fr", None),
+])
+def test_amounts_said_one_after_the_other_are_added_never_a_range(text, language, yearly):
+    assert answer("annual_resources", text, language) == yearly

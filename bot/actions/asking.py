@@ -121,10 +121,15 @@ class ActionKeepStatedFacts(ValidationAction):
         text = message.get("text") or ""
         language = await self._language_written(tracker, message)
         events = [SlotSet("language", language)] if language else []
-        if not text or text.startswith(interview.PAYLOAD_PREFIX) or tracker.get_slot("consent_given") is False:
-            return events
+        known = language or (asking.language_known(tracker.events) and language_of(tracker))
+        if not text or not known or tracker.get_slot("consent_given") is False:
+            return events  # read once the language is known (asking.written_before_language)
         pending = tracker.get_slot("requested_slot")
-        stated = reading.facts_stated(text, language or language_of(tracker))
+        stated: dict[str, Any] = {}
+        for said in [text, *asking.written_before_language(tracker.events, chosen_now=bool(language))]:
+            if not said.startswith(interview.PAYLOAD_PREFIX):
+                for fact, value in reading.facts_stated(said, known).items():
+                    stated.setdefault(fact, value)
         return events + [SlotSet(fact, value) for fact, value in stated.items()
                          if fact != pending and tracker.get_slot(fact) is None]
 

@@ -151,6 +151,34 @@ def not_understood_streak(events: Iterable[Mapping[str, Any]], action: str) -> i
     return streak
 
 
+def _language_set_at(events: list[Mapping[str, Any]]) -> Optional[int]:
+    """Where the language was first set (a preset link, a stored or detected language, the
+    menu), or None while it is only the default."""
+    return next((i for i, event in enumerate(events)
+                 if event.get("event") == "slot" and event.get("name") == "language" and event.get("value")), None)
+
+
+def language_known(events: Iterable[Mapping[str, Any]]) -> bool:
+    return _language_set_at(list(events)) is not None
+
+
+def written_before_language(events: Iterable[Mapping[str, Any]], chosen_now: bool = False) -> list[str]:
+    """What the person wrote before their language was known, once it is (the first message
+    after, or the message that chooses it: `chosen_now`); else nothing. Facts stated there are
+    read then, in that language: "3andi l'AME w kamlet" read in French is an AME, in Arabic
+    an AME that ended. Read once only: a fact corrected later (RETOUR) is not filled again."""
+    events = list(events)
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    chosen = _language_set_at(events)
+    if chosen_now and chosen is None:
+        earlier = users[:-1]
+    elif chosen is not None and len(users) >= 2 and chosen > users[-2]:
+        earlier = [i for i in users[:-1] if i < chosen]
+    else:
+        return []
+    return [text for i in earlier if (text := events[i].get("text") or "")]
+
+
 def last_menu_response(events: Iterable[Mapping[str, Any]]) -> Optional[str]:
     """The response name of the menu the bot's latest turn showed (before the person's last
     message), to show it again; None if that turn showed no choices."""

@@ -174,7 +174,7 @@ def yes_no(text: str, language: str, *, statements: bool = True, health: bool = 
         return None if strict else False  # "pas vraiment", "not really"
     if _starts_with(said, language, "deny"):
         return None if unsure else False  # "non je sais pas" is not a no
-    if _starts_with(said, language, "affirm"):
+    if _starts_with(said, language, "affirm") or tuple(said) in _phrases(language, "affirm_alone"):
         return True
     if unsure:
         return None
@@ -303,12 +303,21 @@ def _bounds(language: str) -> tuple[tuple[str, ...], ...]:
 
 def amount_explained(text: str, language: str) -> Optional[float]:
     """One amount in digits among words naming where it comes from ("ADA 200 euros"): that
-    amount, unless another period (a year, a week) or a bound ("plus de") is named."""
+    amount, unless another period (a year, a week) or a bound ("plus de") is named. Several
+    amounts are the household's total when a word adds each to the one before ("900 euros
+    mais a CAF 300": 1200); "900 ou 1000", "entre 500 et 800", "avant 900 maintenant 300" are
+    not read, nor an amount under 10, which is no income ("2 enfants et 900 euros")."""
     said = tokens(text)
     numbers = _digit_numbers(said)
-    if len(numbers) != 1 or _other_periods(language) & set(said) or _find(said, _bounds(language)):
+    if not numbers or _other_periods(language) & set(said) or _find(said, _bounds(language)):
         return None
-    value = numbers[0][1]
+    if len(numbers) > 1:
+        added = {start for start, _ in _find(said, _phrases(language, "added"))}
+        joined = all(any(before < i < after for i in added)
+                     for (before, _), (after, _) in zip(numbers, numbers[1:]))
+        if not joined or any(value < 10 for _, value in numbers) or _has(said, language, "between"):
+            return None
+    value = sum(value for _, value in numbers)
     return value if 0 <= value <= 1_000_000 else None
 
 
