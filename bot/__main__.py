@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
 
         cfg = settings.load()
         if args.command == "backup":
-            print(backup.backup(cfg, args.to))
+            try:
+                print(backup.backup(cfg, args.to))
+            except backup.BackupError as error:  # one line for the operator (or the backup timer's log)
+                print(f"backup failed: {error}", file=sys.stderr)
+                return 1
         else:
             print("restored: " + ", ".join(backup.restore(cfg, args.folder)))
         return 0

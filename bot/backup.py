@@ -17,7 +17,13 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.settings import Settings
+
+
+class BackupError(Exception):
+    """A database could not be read: one line for the operator (`python -m bot backup` exits 1)."""
 
 
 def _pg_tool(name: str) -> str:
@@ -40,20 +46,50 @@ def _sqlite_path(target: str) -> Path | None:
 
 
 def backup(cfg: Settings, into: Path | None = None) -> Path:
-    """Write a backup folder; returns it."""
+    """Write a backup folder; returns it. If a database cannot be read, BackupError and no
+    folder: a half backup left in var/backups/ would pass for a good one."""
     folder = into or cfg.var_dir / "backups" / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=False)
-    for name, target in _targets(cfg).items():
-        path = _sqlite_path(target)
-        if path is not None:
-            with sqlite3.connect(path) as source, sqlite3.connect(folder / f"{name}.sqlite") as copy:
-                source.backup(copy)
-        else:
-            subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={folder / (name + '.pgdump')}",
-                            f"--dbname={target}"], check=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=False)
+    except FileExistsError:
+        raise BackupError(f"{folder} already exists") from None
+    try:
+        for name, target in _targets(cfg).items():
+            path = _sqlite_path(target)
+            if path is not None:
+                _sqlite_backup(name, path, folder / f"{name}.sqlite")
+            else:
+                _pg_dump(name, target, folder / f"{name}.pgdump")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     for file in folder.iterdir():
         file.chmod(0o600)
     return folder
+
+
+def _sqlite_backup(name: str, path: Path, into: Path) -> None:
+    try:
+        # Read-only: a plain connect would create an empty database where the real one is missing.
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as source, sqlite3.connect(into) as copy:
+            source.backup(copy)
+    except sqlite3.Error as error:
+        raise BackupError(f"the {name} database {path} could not be read: {error}") from None
+
+
+def _pg_dump(name: str, url: str, into: Path) -> None:
+    try:
+        tool = _pg_tool("pg_dump")
+    except RuntimeError as error:
+        raise BackupError(str(error)) from None
+    # A server that drops packets rather than refusing them fails within 10 s, not never.
+    env = {**os.environ, "PGCONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT", "10")}
+    done = subprocess.run([tool, "--format=custom", "--no-owner", f"--file={into}", f"--dbname={url}"],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        said = next((line.strip() for line in done.stderr.splitlines() if line.strip()), f"exit {done.returncode}")
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise BackupError(f"the {name} database {shown} could not be backed up: {said}")
 
 
 def restore(cfg: Settings, folder: Path) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 from bot import backup, database, people, settings
 from bot.database import session_scope
 from bot.settings import ROOT
+from tests.e2e import free_port
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
@@ -75,3 +76,45 @@ def test_a_postgres_backup_restores_with_pg_restore(tmp_path, monkeypatch):
     assert backup.restore(cfg, folder) == ["app", "tracker"]
     with session_scope(POSTGRES) as session:
         assert people.find(session, "pg-kept-person").language == "ro"
+
+
+def _backup_cli(tmp_path, tracker: str) -> subprocess.CompletedProcess:
+    """`python -m bot backup` with a sound app database (SQLite, copied first) and this tracker store."""
+    var = tmp_path / "var"
+    var.mkdir(exist_ok=True)
+    env = {**os.environ, "PASS_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'pass.db'}",
+           "TRACKER_DATABASE_URL": tracker}
+    database.upgrade(env["DATABASE_URL"])
+    database.engine(env["DATABASE_URL"]).dispose()
+    return subprocess.run([sys.executable, "-m", "bot", "backup"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_a_backup_with_postgresql_away_says_which_database_and_leaves_no_folder(tmp_path):
+    """The app database (SQLite) is copied first, then the tracker store cannot be reached: no
+    half backup stays in var/backups/ to be taken for a good one."""
+    try:
+        backup._pg_tool("pg_dump")
+    except RuntimeError:
+        pytest.skip("pg_dump is not installed")
+    closed = free_port()  # nothing listens there
+    made = _backup_cli(tmp_path, f"postgresql://pass:secret-pw@127.0.0.1:{closed}/pass_tracker")
+    assert made.returncode == 1
+    assert "Traceback" not in made.stderr and len(made.stderr.strip().splitlines()) == 1, made.stderr
+    assert "tracker database" in made.stderr and f"127.0.0.1:{closed}/pass_tracker" in made.stderr
+    assert "secret-pw" not in made.stderr
+    assert made.stdout == ""
+    assert list((tmp_path / "var" / "backups").iterdir()) == []
+
+
+@pytest.mark.parametrize("damage", ["missing", "not a database"])
+def test_a_backup_of_a_missing_or_unreadable_sqlite_file_fails_cleanly(tmp_path, damage):
+    tracker = tmp_path / "var" / "tracker.db"
+    tracker.parent.mkdir()
+    if damage == "not a database":
+        tracker.write_text("this is not SQLite " * 100)
+    made = _backup_cli(tmp_path, f"sqlite:///{tracker}")
+    assert made.returncode == 1
+    assert "Traceback" not in made.stderr and len(made.stderr.strip().splitlines()) == 1, made.stderr
+    assert "tracker database" in made.stderr and str(tracker) in made.stderr
+    assert list((tmp_path / "var" / "backups").iterdir()) == []
+    assert tracker.exists() == (damage != "missing")  # no empty database made where the real one was
