@@ -7,6 +7,8 @@ lack for a shared machine.
   Rasa's own parser in memory, which /proc never shows.
 - Rasa warnings that quote what a person wrote ("Parsed an intent '<their text>' which is not
   defined…", for a message starting with "/") are silenced in the Rasa process.
+- Every reply of the Rasa server carries the web chat's security headers, Sanic's own error
+  pages (404, 405, 413, 500) included: they are registered on the app Rasa builds.
 - The action server listens on loopback only and runs an action only for a caller holding the
   shared token (header X-Pass-Action-Token, sent by Rasa from endpoints*.yml): another local
   process cannot run actions that read and write people's data.
@@ -29,6 +31,27 @@ def rasa_argv(argv: list[str], token: str) -> list[str]:
     return ["rasa", *argv, f"--auth-token={token}"]
 
 
+def with_security_headers(app):
+    """`app` answering with the web chat's headers on every reply (a route's own win)."""
+    from bot.channels.webchat import PAGE_HEADERS
+
+    @app.on_response
+    async def security_headers(request, reply) -> None:
+        for name, value in PAGE_HEADERS.items():
+            reply.headers.setdefault(name, value)
+
+    return app
+
+
+def _configure_app_with_headers() -> None:
+    """Rasa builds its Sanic app in rasa.core.run.configure_app, called by serve_application:
+    the one place that sees every app `rasa run` starts."""
+    import rasa.core.run
+
+    stock = rasa.core.run.configure_app
+    rasa.core.run.configure_app = lambda *args, **kwargs: with_security_headers(stock(*args, **kwargs))
+
+
 def rasa(argv: list[str]) -> None:
     from bot import settings
 
@@ -41,6 +64,7 @@ def rasa(argv: list[str]) -> None:
     if logs.json_wanted():
         argv = [*argv, "--logging-config-file", str(logs.RASA_CONFIG)]
     sys.argv = rasa_argv(argv, settings.load().rasa_token)
+    _configure_app_with_headers()
     from rasa.__main__ import main
 
     main()
