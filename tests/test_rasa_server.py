@@ -1,5 +1,6 @@
 """The Rasa server alone, started with the launcher's own command line (bot/serve.py): every
-reply carries the web chat's security headers, Sanic's own error pages included."""
+reply carries the web chat's security headers, Sanic's own error pages included, and the web
+chat's history answers a tracker store outage with a 503 the page shows as "try again later"."""
 import subprocess
 import time
 from dataclasses import dataclass
@@ -8,8 +9,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import database, launcher, settings, training
+from bot import database, launcher, outage, settings, training
 from bot.channels.webchat import PAGE_HEADERS
+from bot.i18n import gettext
 from bot.settings import ROOT
 from tests.e2e import free_port
 
@@ -67,3 +69,24 @@ def test_rasas_own_error_pages_carry_the_security_headers(rasa):
     # A route's own headers win: the page's assets stay cacheable.
     asset = requests.get(f"{rasa.url}/webhooks/webchat/chat.css", timeout=10)
     assert asset.headers["Cache-Control"] == "no-cache" and "frame-ancestors 'none'" in asset.headers["Content-Security-Policy"]
+
+
+def test_the_web_chat_history_during_a_tracker_store_outage_is_a_503_the_page_can_show(rasa):
+    http = requests.Session()
+    http.get(f"{rasa.url}/webhooks/webchat/", timeout=10).raise_for_status()  # the cookie
+    history = f"{rasa.url}/webhooks/webchat/history"
+    assert http.get(history, timeout=10).json()["messages"] == []
+    tracker = rasa.var / "tracker.db"
+    tracker.rename(rasa.var / "tracker.away")
+    tracker.mkdir()  # SQLite cannot open a folder: the tracker store's database is away
+    try:
+        away = http.get(history, headers={"Accept-Language": "en"}, timeout=10)
+    finally:
+        tracker.rmdir()
+        (rasa.var / "tracker.away").rename(tracker)
+    assert away.status_code == 503
+    assert away.json() == {"error": "unavailable", "text": gettext(outage.TRY_AGAIN_LATER, "en")}
+    for name, value in PAGE_HEADERS.items():
+        assert away.headers.get(name) == value, name
+    assert "a web chat history failed: OperationalError" in rasa.log.read_text()
+    assert http.get(history, timeout=10).status_code == 200  # back: the page shows the conversation again

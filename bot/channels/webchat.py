@@ -96,7 +96,14 @@ class WebChatInput(InputChannel):
                 return _json({"error": "no conversation: load the page first"}, status=403)
             agent = request.app.ctx.agent
             sender = webchat.sender_id(conversation)
-            tracker = await agent.tracker_store.retrieve(sender)
+            incoming.no_silent_fallback(agent)  # an outage is an error, not an empty conversation
+            try:
+                tracker = await agent.tracker_store.retrieve(sender)
+            except Exception as error:  # the tracker store's database is away: the page shows its offline text
+                logger.error("a web chat history failed: %s", type(error).__name__)  # no text, no number
+                language = webchat.page_language(accept_language=request.headers.get("accept-language", ""))
+                return _json({"error": "unavailable", "text": outage.try_again_later("", language=language)},
+                             status=503)
             events = [event.as_dict() for event in tracker.events] if tracker else []
             expiration = agent.domain.session_config.session_expiration_time
             shown = webchat.history(events, expiration)
