@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import database, launcher, outage, settings, training
+from bot import database, launcher, outage, settings, training, webchat
 from bot.channels.webchat import PAGE_HEADERS
 from bot.i18n import gettext
 from bot.settings import ROOT
@@ -81,6 +81,7 @@ def test_the_web_chat_history_during_a_tracker_store_outage_is_a_503_the_page_ca
     tracker.mkdir()  # SQLite cannot open a folder: the tracker store's database is away
     try:
         away = http.get(history, headers={"Accept-Language": "en"}, timeout=10)
+        reloaded = http.get(f"{rasa.url}/webhooks/webchat/", timeout=10)  # the page itself still loads
     finally:
         tracker.rmdir()
         (rasa.var / "tracker.away").rename(tracker)
@@ -89,4 +90,5 @@ def test_the_web_chat_history_during_a_tracker_store_outage_is_a_503_the_page_ca
     for name, value in PAGE_HEADERS.items():
         assert away.headers.get(name) == value, name
     assert "a web chat history failed: OperationalError" in rasa.log.read_text()
+    assert reloaded.status_code == 200 and reloaded.cookies.get(webchat.COOKIE) == http.cookies[webchat.COOKIE]
     assert http.get(history, timeout=10).status_code == 200  # back: the page shows the conversation again

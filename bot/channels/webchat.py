@@ -66,7 +66,10 @@ class WebChatInput(InputChannel):
             conversation = self._conversation(request)
             language = None
             if conversation is not None:
-                language = await self._language(request, conversation)
+                try:
+                    language = await self._language(request, conversation)
+                except Exception as error:  # the tracker store is away: the page loads, its history says "offline"
+                    logger.error("a web chat page could not read its conversation: %s", type(error).__name__)
             # A conversation already under way keeps its language; ?lang= presets a new one.
             language = webchat.page_language(language, request.args.get("lang"),
                                              accept_language=request.headers.get("accept-language", ""))
