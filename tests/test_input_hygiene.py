@@ -141,5 +141,7 @@ def test_the_consoles_error_pages_carry_its_headers_and_bodies_are_capped(consol
     url, http = console
     missing = http.get(f"{url}/no-such-page", timeout=10)
     assert missing.status_code == 404 and has_security_headers(missing)
+    wrong_method = http.delete(f"{url}/login", timeout=10)
+    assert wrong_method.status_code == 405 and has_security_headers(wrong_method)
     huge = requests.post(f"{url}/login", data={"name": "x" * 100_000}, timeout=10)
     assert huge.status_code == 413 and has_security_headers(huge)
