@@ -2,6 +2,8 @@
 (bot.conversation.asking)."""
 from datetime import date
 
+import pytest
+
 from bot import interview
 from bot.conversation import asking
 
@@ -176,3 +178,15 @@ def test_what_was_written_before_the_language_was_chosen_is_read_once_it_is():
     # a preset link or a detected language: each message is read as it comes
     preset = [language, user("bonjour je suis malade"), user("oui")]
     assert asking.language_known(preset) and asking.written_before_language(preset) == []
+
+
+@pytest.mark.parametrize("text, language", [("non pas urgent", "fr"), ("no not urgent", "en"),
+                                            ("le mouch urgent", "ar"), ("nu e urgent", "ro")])
+def test_not_urgent_read_as_an_emergency_by_the_model_is_a_no_not_an_alarm(text, language):
+    """A Tunisian's "le mouch urgent" (no, not urgent) got the emergency numbers: "urgent" is
+    a safety word, but the urgency question's own."""
+    decision = decide("urgent", text, intent="emergency", confidence=0.8, language=language)
+    assert (decision.kind, decision.value, decision.say) == (asking.ANSWER, False, ())
+    # another safety word still tells it
+    decision = decide("urgent", "non pas urgent mais je saigne beaucoup", intent="emergency", confidence=0.8)
+    assert (decision.kind, decision.say) == (asking.SAFETY_ANSWER, ("utter_emergency",))

@@ -242,8 +242,8 @@ async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: st
         # Read as the answer to a question (bot.conversation.asking): its safety words decide, not
         # the model: "da la fratele meu" is a yes, not violence; "bale sineam dard mikone" (my
         # chest hurts) read as a yes is an emergency, answered there and raised here.
-        if answered in asking.NOT_BY_SAFETY_WORDS:
-            intent = intent if kinds else None  # the model and a safety word together, as there
+        if answered in asking.NOT_BY_SAFETY_WORDS:  # the model and a safety word together, as there
+            intent = intent if reading.safety_kinds((parse or {}).get("text") or "", urgency_question=True) else None
         else:
             intent = (intent or kinds[0]) if kinds else None
     if intent:

@@ -100,13 +100,14 @@ def decide(
                                 today=today, confidence=confidence, age=age)
     if intent in SAFETY and not is_payload and value is None:
         return Decision(INTERRUPT)  # safety first, on the model alone: the rules answer it
-    if intent in SAFETY and not is_payload and reading.safety_words(text):
+    own_words = question.fact in NOT_BY_SAFETY_WORDS
+    if intent in SAFETY and not is_payload and reading.safety_words(text, urgency_question=own_words):
         # An answer that also tells a safety word: the safety answer first, the answer kept
         # ("oui, mal à la poitrine, je respire mal"), so the same question does not come back.
         # Without one it is the answer: at any confidence ("oui elle s'est arrêtée il y a 8
         # mois" read as an emergency at 0.97; real ones from 0.58).
         return Decision(SAFETY_ANSWER, value, say=(f"utter_{intent}",))
-    kinds = [] if is_payload or question.fact in NOT_BY_SAFETY_WORDS else reading.safety_kinds(text)
+    kinds = [] if is_payload or own_words else reading.safety_kinds(text)
     if value is not None and kinds:
         # The model missed it ("bale sineam dard mikone", my chest hurts, read as a yes): the
         # safety words say it; the answer is kept.

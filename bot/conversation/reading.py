@@ -386,6 +386,7 @@ def _number_word(token: str, language: str) -> Optional[int]:
 # A word written with "*" at its end (or start) matches any word it begins (or ends): "frapp*".
 
 SAFETY_KINDS = ("emergency", "suicidal_thoughts", "violence")
+URGENCY = "urgency"  # "urgent", "urgence": an emergency, but the urgency question's own words
 Pattern = tuple[tuple[str, bool, bool], ...]  # (core, any start, any end) per word
 
 
@@ -415,7 +416,7 @@ def _pattern(phrase: str) -> Pattern:
 def _safety_patterns_by_kind() -> tuple[tuple[Pattern, str], ...]:
     found: dict[Pattern, str] = {}
     for lang in words.languages():
-        for kind in SAFETY_KINDS:
+        for kind in (*SAFETY_KINDS, URGENCY):
             for phrase in (words.load(lang).get("safety") or {}).get(kind, []):
                 if pattern := _pattern(phrase):
                     found.setdefault(pattern, kind)
@@ -456,11 +457,18 @@ def _safety_matches(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def safety_kinds(text: str) -> list[str]:
+def _kinds_said(text: str, urgency_question: bool) -> list[tuple[str, str]]:
+    """(words, kind); "urgent" is an emergency, except in a reply to the urgency question."""
+    return [(said, "emergency" if kind == URGENCY else kind) for said, kind in _safety_matches(text)
+            if not (kind == URGENCY and urgency_question)]
+
+
+def safety_kinds(text: str, urgency_question: bool = False) -> list[str]:
     """The kinds of the safety words a message holds: "bale sineam dard mikone" ->
     ["emergency"], though the intent model read it as a yes. Negated ones count too: "je
-    n'arrive plus à respirer" is one."""
-    return list(dict.fromkeys(kind for _, kind in _safety_matches(text)))
+    n'arrive plus à respirer" is one. In a reply to the urgency question its own words
+    ("non pas urgent") are none."""
+    return list(dict.fromkeys(kind for _, kind in _kinds_said(text, urgency_question)))
 
 
 def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool:
@@ -473,7 +481,8 @@ def _word_matches(token: str, core: str, any_start: bool, any_end: bool) -> bool
     return token == core
 
 
-def safety_words(text: str) -> list[str]:
+def safety_words(text: str, urgency_question: bool = False) -> list[str]:
     """The safety words and phrases of any language a message holds ("j'ai mal à la poitrine"
-    -> ["poitrine"]); none in "oui elle s'est arrêtée il y a 8 mois"."""
-    return [words for words, _ in _safety_matches(text)]
+    -> ["poitrine"]); none in "oui elle s'est arrêtée il y a 8 mois", nor in "le mouch urgent"
+    replying to the urgency question."""
+    return [said for said, _ in _kinds_said(text, urgency_question)]
