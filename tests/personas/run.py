@@ -258,11 +258,12 @@ def problems(results: list[dict]) -> list[str]:
     return found
 
 
-# Where the assistant stands (2026-12-03: 48 of 56 right, none wrong, no question asked more than
-# 3 times; each language at 5 of 7 or more): the test holds this floor so that nothing slips back, while problems() above is the
-# goal of issue 14 (every language at 90 %, no wrong outcome), printed by `make personas`.
-FLOOR_RIGHT = 0.85  # of all personas (51 of 56 on 2026-12-03)
-FLOOR_LANGUAGE = 0.7  # in each language (5 of 7 in Arabic, 6 or 7 elsewhere)
+# Where the assistant stands (2026-12-07: 59 of 60 right, none wrong, no question asked more than
+# 3 times; Arabic 8 of 9, every other language all): the test holds this floor so that nothing
+# slips back, while problems() above is the goal of issue 14 (every language at 90 %, no wrong
+# outcome), printed by `make personas`.
+FLOOR_RIGHT = 0.95  # of all personas (59 of 60 on 2026-12-07)
+FLOOR_LANGUAGE = 0.85  # in each language (8 of 9 in Arabic: "ماشي" at consent; all elsewhere)
 FLOOR_WRONG = 0  # a wrong outcome is worse than a person: none
 
 
