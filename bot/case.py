@@ -386,6 +386,27 @@ def replying_to(session: Session, key: str, now: datetime | None = None) -> str 
     return kind if kind in ("reminder", "three_months", "renewal") else None
 
 
+def tell_held(session: Session, key: str, documents: Iterable[str]) -> list[str]:
+    """Papers the person says they have, in a later message: those of their latest outcome
+    that were missing are kept as told by them (a photo ID covers an identity paper). Returns
+    the ones noted; nothing without a case (nothing is kept before consent)."""
+    from bot.rights.codes import DOCUMENT_ALSO_COVERS
+
+    person = person_for(session, key)
+    outcome = latest(session, person.id) if person is not None else None
+    if outcome is None or outcome.rights is None:
+        return []
+    said = set(documents)
+    said |= {covered for d in said for covered in DOCUMENT_ALSO_COVERS.get(d, ())}
+    case = case_of(session, person)
+    have = {d.document for d in case.documents}
+    noted = [d for d in outcome.documents if d in said and d not in have]
+    for document in noted:
+        session.add(CaseDocument(case=case, document=document, told_by="person"))
+    session.flush()
+    return noted
+
+
 # --- for the staff console (the liaison sheet) ------------------------------------------
 
 def mark_document_held(session: Session, person_id: int, document: str, by_worker: dict,

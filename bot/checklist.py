@@ -58,6 +58,19 @@ def checklist(outcome: Mapping[str, Any], held: list[str] | None = None) -> list
     return messages
 
 
+def documents_noted(noted: list[str], missing: list[str]) -> list[Message]:
+    """A person said they have some papers: those noted, then what is still to get (or that
+    nothing is); nothing noted: the papers still to get, and how to say which one they have."""
+    missing_items = [document_response(d) for d in missing]
+    if not noted:
+        return [Message("utter_documents_missing", {"items": missing_items}), Message("utter_document_name_hint")] \
+            if missing else [Message("utter_documents_all_held")]
+    messages = [Message("utter_documents_noted", {"items": [document_response(d) for d in noted]})]
+    if missing:
+        return messages + [Message("utter_documents_missing", {"items": missing_items})]
+    return messages + [Message("utter_documents_all_held")]
+
+
 # The answers an outcome rests on, said back in one short list (a misread one can be corrected).
 SAID_CHOICES = ("nationality_group", "residence_status")
 

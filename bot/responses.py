@@ -464,6 +464,9 @@ RESPONSES: dict[str, Response] = {
     ),
     "utter_documents_missing": Response(N_("Papers you still need to get:"), items=True),
     "utter_documents_held": Response(N_("Papers you already have (bring them too):"), items=True),
+    "utter_documents_noted": Response(N_("Noted, you have:"), items=True),
+    "utter_documents_all_held": Response(N_("You have every paper on the list: bring them all to the appointment.")),
+    "utter_document_name_hint": Response(N_("If you have one of them, write its name (for example: passport).")),
     "utter_renewal_offer": Response(
         N_("Your health cover must be renewed before it ends: a social worker can help you with that."),
     ),

@@ -15,7 +15,7 @@ SAMPLE_PARAMS = {
     "when": "2026-12-07T09:00:00+01:00", "old_when": "2026-12-04T14:00:00+01:00", "site": "CMS Moulins", "sms_site": "CMS Moulins",
     "slots": [{"payload": "/choose_slot{\"slot_id\": \"1\"}", "start": "2026-12-07T09:00:00+01:00"},
               {"payload": "/choose_slot{\"slot_id\": \"2\"}", "start": "2026-12-08T14:30:00+01:00"}],
-    "until": date(2027, 6, 1), "months": 8, "count": 3, "age": 16,
+    "until": date(2027, 6, 1), "months": 8, "years": 5, "count": 3, "age": 16,
     "items": ["utter_doc_id_with_photo", "utter_doc_proof_of_residence_3_months", "utter_doc_resources_12_months"],
 }
 

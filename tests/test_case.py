@@ -231,3 +231,18 @@ def test_before_the_three_months_docs_adds_no_version(db):
         for _ in range(3):
             assert "REMIND_AT_3_MONTHS" in case.resume(session, "web-case").outcome["rights"]
         assert case.latest(session, person.id).version == 1
+
+
+def test_a_paper_the_person_says_they_have_later_is_left_out_of_what_is_missing(db):
+    """"J'ai maintenant mon acte de naissance" days after the checklist: kept as told by the
+    person; a paper not on their list, or named in a negation, changes nothing."""
+    with session_scope(db) as session:
+        person = screened(session)
+        assert case.tell_held(session, "web-case", ["TAX_NOTICE"]) == []  # not on their list
+        assert case.tell_held(session, "web-case", ["RESOURCES_12_MONTHS"]) == ["RESOURCES_12_MONTHS"]
+        assert case.tell_held(session, "web-case", ["RESOURCES_12_MONTHS"]) == []  # already noted
+        resumed = case.resume(session, "web-case")
+        held = {d.document: d.told_by for d in case.held(session, person.id)}
+        assert case.tell_held(session, "web-nobody", ["RESOURCES_12_MONTHS"]) == []  # no case, nothing kept
+    assert resumed.missing == ["PROOF_OF_RESIDENCE_3_MONTHS"]
+    assert held["RESOURCES_12_MONTHS"] == "person"

@@ -305,3 +305,25 @@ def test_the_three_months_invitation_rechecks_the_months_then_offers_a_slot(bot,
         booked = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))
         assert latest.cause == "three_months" and "AME_FIRST_IN_PERSON" in latest.rights
         assert case.purpose_of(session, booked.id) == "three_months"
+
+
+HAVE_NOW = {"fr": "c'est bon j'ai les relevés de compte maintenant", "en": "I have the bank statements now"}
+
+
+@pytest.mark.parametrize("language, way", WAYS)
+def test_a_paper_said_held_later_is_left_out_of_docs(bot, open_slots, language, way):
+    """"I already have X" after the checklist: noted in the case, DOCS days later leaves it out."""
+    sender = f"case-have-{language}-{way}"
+    converse(lambda text: bot.texts(sender, text), lambda: bot.slots(sender), language, way)
+    bot.texts(sender, "non" if language == "fr" else "not now")  # no appointment now
+    texts = bot.texts(sender, HAVE_NOW[language])
+    resources = render("utter_doc_resources_12_months", language).text
+    proofs = render("utter_doc_proof_of_residence_3_months", language).text
+    assert texts[0].startswith(render("utter_documents_noted", language).text.split("\n")[0]) and resources in texts[0]
+    assert proofs in texts[1] and resources not in texts[1]  # still to get
+
+    let_time_pass(bot, sender, days=2)
+    texts = bot.texts(sender, DOCS[language])
+    missing = next(t for t in texts if t.startswith(render("utter_documents_missing", language).text.split("\n")[0]))
+    held = next(t for t in texts if t.startswith(render("utter_documents_held", language).text.split("\n")[0]))
+    assert proofs in missing and resources not in missing and resources in held

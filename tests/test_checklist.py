@@ -56,3 +56,14 @@ def test_what_was_understood_says_whole_years_as_years():
     assert said(8) == [["utter_said_months_in_france", {"months": 8}]]
     assert said(18) == [["utter_said_months_in_france", {"months": 18}]]  # a year and a half
     assert said(30) == [["utter_said_months_in_france", {"months": 30}]]
+
+
+def test_papers_said_held_are_noted_then_what_is_still_missing():
+    noted = checklist.documents_noted(["TAX_NOTICE"], ["RESOURCES_12_MONTHS"])
+    assert [m.response for m in noted] == ["utter_documents_noted", "utter_documents_missing"]
+    assert noted[0].params["items"] == ["utter_doc_tax_notice"]
+    assert [m.response for m in checklist.documents_noted(["TAX_NOTICE"], [])] == ["utter_documents_noted",
+                                                                                  "utter_documents_all_held"]
+    # nothing recognised: what is missing, and how to name a paper
+    assert [m.response for m in checklist.documents_noted([], ["TAX_NOTICE"])] == ["utter_documents_missing",
+                                                                                  "utter_document_name_hint"]

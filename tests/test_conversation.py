@@ -7,6 +7,7 @@ import sys
 import pytest
 import requests
 from bot import training
+from bot.rendering import render
 from bot.settings import ROOT
 from tests import e2e
 from tests.test_webchat_http import Chat
@@ -204,3 +205,19 @@ def test_gibberish_is_not_taken_as_consent(bot):
     assert any("Acceptez-vous" in text for text in asked)  # the consent question again
     bot.say(sender, "oui")
     assert bot.stored(sender)[0].consent_at is not None
+
+
+@pytest.mark.parametrize("sender, first, menu", [
+    ("first-docs-fr", "DOCS", "francais"),
+    ("first-paper-fr", "j'ai maintenant mon acte de naissance", "francais"),
+    ("first-paper-en", "I have my birth certificate now", "english"),
+])
+def test_docs_or_a_paper_as_a_first_message_gets_the_welcome_and_what_is_kept_first(bot, sender, first, menu):
+    """"DOCS" as a first message asked for consent "for this" with no notice said before."""
+    texts = bot.texts(sender, first)
+    language = bot.slots(sender)["language"]
+    assert texts[0] == render("utter_greet", language).text
+    assert render("utter_consent_notice", language).text in texts
+    assert texts[-1] == render("utter_ask_language", language).text
+    assert not any(text.startswith(render("utter_not_understood_free", language).text[:12]) for text in texts)
+    assert bot.texts(sender, menu)[-1] == render("utter_ask_consent_given", menu[:2]).text

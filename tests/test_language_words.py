@@ -9,6 +9,7 @@ from bot.i18n import SUPPORTED_LANGUAGES
 from bot.interview import QUESTIONS
 from bot.languages import words
 from bot.rights.codes import CURRENT_COVERS
+from bot.rights.rules import default_rules
 
 LANGUAGES = words.languages()
 
@@ -53,8 +54,9 @@ def _meanings(languages, fact):
     return meanings
 
 
-FACTS = ["current_cover", "nationality_group", "residence_status", "benefits", "prior_ame_end"]
-CHOICES = {"current_cover": CURRENT_COVERS, **{fact: QUESTIONS[fact].choices for fact in FACTS[1:]}}
+FACTS = ["current_cover", "nationality_group", "residence_status", "benefits", "prior_ame_end", "documents"]
+CHOICES = {"current_cover": CURRENT_COVERS, "documents": {rule.document for rule in default_rules().documents},
+           **{fact: QUESTIONS[fact].choices for fact in FACTS[1:5]}}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

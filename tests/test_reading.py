@@ -216,3 +216,18 @@ def test_algerian_and_egyptian_ih_is_a_yes_even_to_consent():
 ])
 def test_amounts_said_one_after_the_other_are_added_never_a_range(text, language, yearly):
     assert answer("annual_resources", text, language) == yearly
+
+
+@pytest.mark.parametrize("text, language, named", [
+    ("j'ai maintenant mon acte de naissance", "fr", ["BIRTH_CERTIFICATE"]),
+    ("c'est bon j'ai l'avis d'imposition et les fiches de paie", "fr", ["TAX_NOTICE", "PROOF_OF_ACTIVITY"]),
+    ("je n'ai pas encore le passeport", "fr", []),
+    ("I got the domiciliation certificate", "en", ["DOMICILIATION_CERTIFICATE"]),
+    ("acum am certificatul de nastere", "ro", ["BIRTH_CERTIFICATE"]),
+    ("دابا عندي شهادة الميلاد", "ar", ["BIRTH_CERTIFICATE"]),
+    ("alan shenasname daram", "fa", ["BIRTH_CERTIFICATE"]),
+    ("ja tenho o passaporte", "pt", ["ID_WITH_PHOTO"]),
+    ("j'ai l'acte de naissance de mon fils", "fr", ["CHILD_IDENTITY"]),  # the longest phrase wins
+])
+def test_the_papers_a_person_says_they_have_are_named_in_every_language(text, language, named):
+    assert reading.documents_named(text, language) == named

@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import case, checklist, interview, people, reminders
+from bot.conversation import reading
 from bot.actions import store
-from bot.actions.asking import AskingFormValidation
+from bot.actions.asking import AskingFormValidation, language_of
 from bot.actions.handoff import hand_over
 
 
@@ -93,6 +94,13 @@ def ask_what_is_missing(resumed: case.Resumed) -> list[EventType]:
     return known + [SlotSet("pass_eligible", True), FollowupAction("rights_form")]
 
 
+def first_contact(tracker: Tracker) -> bool:
+    """Nothing said to this person yet in this conversation, and no consent given: their
+    first message, before any welcome."""
+    return (tracker.get_slot("consent_given") is None and not tracker.active_loop_name
+            and not any(event.get("event") == "bot" for event in tracker.events))
+
+
 class ActionSendChecklist(Action):
     """DOCS / ask_documents: the checklist again, or the questions that lead to it."""
 
@@ -100,26 +108,62 @@ class ActionSendChecklist(Action):
         return "action_send_checklist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        key = store.key_for(tracker.sender_id)
-        resumed = await store.run(lambda session: case.resume(session, key))
-        if resumed is not None and resumed.questions and not tracker.active_loop_name:
-            return ask_what_is_missing(resumed)
-        if resumed is not None:
-            # From the case, whatever the age of the conversation: only what is still missing,
-            # after a re-check if the outcome is older than its rules.
-            if resumed.changed:
-                dispatcher.utter_message(response="utter_case_changed")
-            _say(dispatcher, checklist.checklist(resumed.outcome, held=resumed.held))
-            return resumed_slots(resumed)
-        rights = tracker.get_slot("rights")
-        if not rights:
-            dispatcher.utter_message(response="utter_documents_after_screening")
-            # Inside a form, its rule resumes it; otherwise the questions start (or go on).
-            return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
-        outcome = {"rights": rights, "documents": tracker.get_slot("documents") or [],
-                   "css_monthly_contribution": tracker.get_slot("css_monthly_contribution")}
-        _say(dispatcher, checklist.checklist(outcome))
+        return await send_checklist(dispatcher, tracker)
+
+
+async def send_checklist(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """DOCS: the checklist from the case, or the questions that lead to it (also for
+    action_document_held when there is no outcome yet)."""
+    key = store.key_for(tracker.sender_id)
+    resumed = await store.run(lambda session: case.resume(session, key))
+    if resumed is not None and resumed.questions and not tracker.active_loop_name:
+        return ask_what_is_missing(resumed)
+    if resumed is not None:
+        # From the case, whatever the age of the conversation: only what is still missing,
+        # after a re-check if the outcome is older than its rules.
+        if resumed.changed:
+            dispatcher.utter_message(response="utter_case_changed")
+        _say(dispatcher, checklist.checklist(resumed.outcome, held=resumed.held))
+        return resumed_slots(resumed)
+    rights = tracker.get_slot("rights")
+    if not rights and first_contact(tracker):
+        # "DOCS" as the very first message: the welcome and what is kept come first, then
+        # the language menu, as for any first message (the rules' first-contact turns).
+        for response in ("utter_greet", "utter_consent_notice", "utter_documents_after_screening",
+                         "utter_ask_language"):
+            dispatcher.utter_message(response=response)
         return []
+    if not rights:
+        dispatcher.utter_message(response="utter_documents_after_screening")
+        # Inside a form, its rule resumes it; otherwise the questions start (or go on).
+        return [] if tracker.active_loop_name else [FollowupAction("screening_form")]
+    outcome = {"rights": rights, "documents": tracker.get_slot("documents") or [],
+               "css_monthly_contribution": tracker.get_slot("css_monthly_contribution")}
+    _say(dispatcher, checklist.checklist(outcome))
+    return []
+
+
+class ActionDocumentHeld(Action):
+    """"J'ai maintenant mon acte de naissance", any time after the outcome: the case keeps the
+    papers named as held (told by the person), and says what is still to get. Without an
+    outcome, as DOCS: the questions that lead to the list."""
+
+    def name(self) -> str:
+        return "action_document_held"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        key = store.key_for(tracker.sender_id)
+        named = reading.documents_named((tracker.latest_message or {}).get("text") or "", language_of(tracker))
+
+        def note(session):
+            noted = case.tell_held(session, key, named)
+            return noted, case.resume(session, key)
+
+        noted, resumed = await store.run(note)
+        if resumed is None:  # no outcome yet: as DOCS
+            return await send_checklist(dispatcher, tracker)
+        _say(dispatcher, checklist.documents_noted(noted, resumed.missing))
+        return resumed_slots(resumed)
 
 
 class ActionWhereToGo(Action):

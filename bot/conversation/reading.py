@@ -141,6 +141,12 @@ def matches(text: str, fact: str, language: str) -> list[Match]:
     return sorted(found, key=lambda m: m.start)
 
 
+def documents_named(text: str, language: str) -> list[str]:
+    """The papers a message says the person has ("j'ai maintenant mon acte de naissance" ->
+    BIRTH_CERTIFICATE); not a negated one ("je n'ai pas encore le passeport")."""
+    return list(dict.fromkeys(m.value for m in matches(text, "documents", language) if not m.negated))
+
+
 # --- the frames -----------------------------------------------------------------------------
 
 
