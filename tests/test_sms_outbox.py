@@ -4,7 +4,8 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -20,6 +21,7 @@ from bot.sms_worker import Worker
 from tests.fake_twilio import Fault
 
 PARIS_OFFSET = timedelta(hours=1)  # winter
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def person(cfg, phone: str, language: str = "fr") -> int:
@@ -229,10 +231,15 @@ def test_quiet_hours_hold_a_reminder_until_morning(cfg, fake, monkeypatch):
     monkeypatch.setenv("PASS_SMS_WINDOW", "Mon-Sat 08:00-20:00")
     book(cfg, person(cfg, "+33612345678"), IN_THREE_DAYS + timedelta(days=10))
     make_due(cfg)
-    sunday = paris(2026, 12, 6, 12, 0)
+    # The coming Sunday (counted from the real today: the reminders were made due as of now).
+    today = datetime.now(timezone.utc).date()
+    next_sunday = today + timedelta(days=(6 - today.weekday()) or 7)
+    sunday = datetime.combine(next_sunday, time(12), PARIS).astimezone(timezone.utc)
+    monday_8 = datetime.combine(next_sunday + timedelta(days=1), time(8), PARIS).astimezone(timezone.utc)
     worker(cfg, clock=lambda: sunday).run_once()
     assert fake.messages == []
-    assert all(r.due_at == paris(2026, 12, 7, 8, 0) for r in rows(cfg, status="pending"))
+    pending = rows(cfg, status="pending")
+    assert pending and all(r.due_at == monday_8 for r in pending)
 
 
 def test_no_reminder_after_stop_until_start(cfg, fake):

@@ -43,9 +43,11 @@ def free_slots(session: Session, after: datetime, site: str | None = None, limit
     return list(session.execute(query.order_by(Slot.start_at, Slot.id).limit(limit)).scalars())
 
 
-def book(session: Session, slot_id: int, language: str, person_id: int | None = None) -> Appointment:
+def book(session: Session, slot_id: int, language: str, person_id: int | None = None,
+         now: datetime | None = None) -> Appointment:
     """Book a slot in one transaction. Raises SlotTaken if it is no longer free: the unique index
-    on booked slots decides, so two simultaneous bookings cannot both succeed."""
+    on booked slots decides, so two simultaneous bookings cannot both succeed. `now` is the moment
+    the reminders are counted from (a move decided by the team carries its own)."""
     slot = session.get(Slot, slot_id)
     if slot is None or slot.blocked:
         raise SlotTaken(slot_id)
@@ -57,7 +59,7 @@ def book(session: Session, slot_id: int, language: str, person_id: int | None = 
             session.flush()
     except IntegrityError as error:
         raise SlotTaken(slot_id) from error
-    reminders.schedule_for_appointment(session, appointment)  # same transaction as the booking
+    reminders.schedule_for_appointment(session, appointment, now)  # same transaction as the booking
     return appointment
 
 
@@ -79,10 +81,10 @@ def cancel(session: Session, reference: str) -> Appointment:
     return appointment
 
 
-def reschedule(session: Session, reference: str, slot_id: int) -> Appointment:
+def reschedule(session: Session, reference: str, slot_id: int, now: datetime | None = None) -> Appointment:
     """Book the new slot first, then cancel the old one: if the new slot is taken, nothing changes."""
     old = find(session, reference)
-    new = book(session, slot_id, old.language, old.person_id)
+    new = book(session, slot_id, old.language, old.person_id, now)
     old.status = "cancelled"
     outbox.cancel_open(session, old.id)
     session.flush()

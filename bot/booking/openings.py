@@ -150,7 +150,7 @@ def _move(session: Session, appointment: Appointment, now: datetime) -> Outcome:
     for candidate in appointments.free_slots(session, after, site=site, limit=5) + \
             appointments.free_slots(session, after, limit=5):
         try:
-            new = appointments.reschedule(session, old_reference, candidate.id)
+            new = appointments.reschedule(session, old_reference, candidate.id, now)
         except appointments.SlotTaken:
             continue
         params = {**appointments.message_params(new), "old_when": old_start}

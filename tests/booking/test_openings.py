@@ -70,7 +70,7 @@ def test_a_blocked_slot_moves_its_booked_person_and_tells_them_by_sms(db_url, ke
         two_sites(session)
         who = person_with_phone(session, keys, "+33612345678", "es")
         nine = slot_at(session, "cms_1", MONDAY, "09:00")
-        old = appointments.book(session, nine.id, "es", who)
+        old = appointments.book(session, nine.id, "es", who, now=NOW)
         old_reference, nine_id = old.reference, nine.id
         outcomes = openings.block_slot(session, nine_id, "arrêt maladie", STAFF, now=NOW)
 
