@@ -96,6 +96,27 @@ def _times(text: str) -> set[str]:
     return found
 
 
+# "a las 9 y media", "à 10 et demie", "la 9 și jumătate": an hour said as a bare number, maybe
+# with a half (the `half` words of every language). Only the hours a team works count, so that
+# "el 2" (the second choice, or the 2nd of the month) is never a time.
+HALF = sorted({normalise(word) for language in words.languages()
+               for word in words.load(language).get("duration", {}).get("half", [])}, key=len, reverse=True)
+SPOKEN_TIME = re.compile(r"(?<![\d:.])\b(\d{1,2})\b(?![:.]?\d)(?:\s*(" + "|".join(map(re.escape, HALF)) + r")\b)?")
+WORKING_HOURS = range(7, 21)
+
+
+def _spoken_times(said: str, day_words: set[str]) -> set[str]:
+    """Hours said as bare numbers; a number before a month's name ("10 diciembre") is a day."""
+    found = set()
+    for match in SPOKEN_TIME.finditer(TIME.sub(" ", said)):
+        following = re.match(r"\s*([^\W\d_]+)", said[match.end(1):]) if not match[2] else None
+        if following and following[1] in day_words:
+            continue
+        if int(match[1]) in WORKING_HOURS:
+            found.add(f"{int(match[1]):02d}:{'30' if match[2] else '00'}")
+    return found
+
+
 def resolve_slot_words(text: str | None, buttons: Sequence[Mapping[str, str]]) -> str | None:
     """The offered time a message names in words, if exactly one fits best. The buttons' titles
     are the times as the person saw them ("mardi 8 décembre 14:30"), so their words (a weekday,
@@ -106,7 +127,11 @@ def resolve_slot_words(text: str | None, buttons: Sequence[Mapping[str, str]]) -
     said = normalise(text)
     if NEGATIONS & set(re.findall(r"[^\W\d_]+", said)):
         return None
-    said_times, said_words = _times(said), set(re.findall(r"[^\W\d_]{3,}", said))
+    # The words after a number in the titles ("10 diciembre") are months: said after a number,
+    # that number is the day.
+    day_words = {m for b in offered for m in re.findall(r"\d\s+([^\W\d_]+)", normalise(str(b.get("title", ""))))}
+    said_times = _times(said) | _spoken_times(said, day_words)
+    said_words = set(re.findall(r"[^\W\d_]{3,}", said))
     scores = []
     for button in offered:
         title = normalise(str(button.get("title", "")))

@@ -59,6 +59,23 @@ def _greetings() -> dict[str, frozenset[str]]:
     return {phrase: frozenset(languages) for phrase, languages in found.items()}
 
 
+def _greeting_languages(plain: str) -> frozenset[str]:
+    """The languages a message made only of greetings shares: "hola buenos dias" is Spanish,
+    "salam bonjour" is none. Read left to right, the longest greeting first."""
+    greetings, said, shared = _greetings(), plain.split(), None
+    longest = max((len(g.split()) for g in greetings), default=0)
+    while said:
+        for size in range(min(longest, len(said)), 0, -1):
+            languages = greetings.get(" ".join(said[:size]))
+            if languages:
+                shared = languages if shared is None else shared & languages
+                said = said[size:]
+                break
+        else:
+            return frozenset()  # a word that is no greeting: the model decides
+    return shared or frozenset()
+
+
 def _plain(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold()))
 
@@ -66,7 +83,7 @@ def _plain(text: str) -> str:
 def detect(text: str) -> Detection:
     # "bună ziua" or "مرحبا" alone is too short for the model, yet says the language: the
     # greetings each words file lists, when only one of our languages has it.
-    greeting_of = _greetings().get(_plain(text or ""), frozenset())
+    greeting_of = _greeting_languages(_plain(text or ""))
     if len(greeting_of) == 1:
         return Detection(language=next(iter(greeting_of)))
     if not text or text.startswith("/") or len(text.split()) < MIN_WORDS or len(_LETTERS.findall(text)) < MIN_LETTERS:

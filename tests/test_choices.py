@@ -45,13 +45,17 @@ OFFER = [
 @pytest.mark.parametrize("text, slot", [
     ("mardi", "3"), ("Mardi matin", "3"), ("lundi 14h30", "2"), ("lundi a 9h", "1"), ("14h30", "2"),
     ("le lundi à 14 h 30 svp", "2"), ("MARDI 9:00", "3"),
+    # an hour said as a number, with a half in words, in several languages
+    ("lundi à 14 et demie", "2"), ("el lunes a las 14 y media por favor", "2"),
+    ("luni la 14 si jumatate", "2"), ("le mardi 8 à 9", "3"), ("mardi a las 9", "3"), ("lundi à 9", "1"),
 ])
 def test_an_offered_time_can_be_named_in_words(text, slot):
     assert choices.resolve_slot_words(text, OFFER) == OFFER[int(slot) - 1]["payload"]
 
 
 @pytest.mark.parametrize("text", ["lundi", "9h", "mercredi", "16h", "oui", "", "je ne sais pas",
-                                  "mardi je ne peux pas", "not tuesday"])
+                                  "mardi je ne peux pas", "not tuesday",
+                                  "le 8", "el 2 por favor", "lundi 7"])
 def test_ambiguous_or_unrelated_words_pick_nothing(text):
     assert choices.resolve_slot_words(text, OFFER) is None
 

@@ -221,3 +221,22 @@ def test_docs_or_a_paper_as_a_first_message_gets_the_welcome_and_what_is_kept_fi
     assert texts[-1] == render("utter_ask_language", language).text
     assert not any(text.startswith(render("utter_not_understood_free", language).text[:12]) for text in texts)
     assert bot.texts(sender, menu)[-1] == render("utter_ask_consent_given", menu[:2]).text
+
+
+@pytest.mark.parametrize("sender, choice, language", [
+    ("notice-es-words", "español", "es"), ("notice-es-number", "7", "es"), ("notice-ro-words", "romana", "ro"),
+])
+def test_the_notice_comes_again_in_the_language_chosen_before_consent_is_asked(bot, sender, choice, language):
+    """The welcome of a first message is in French until the language is known; the consent
+    question asks "for this", so what "this" is must have been said in the person's language."""
+    bot.say(sender, "bonjour")
+    texts = bot.texts(sender, choice)
+    notice = render("utter_consent_notice", language, "rest").as_rasa()["text"]
+    assert texts[-2:] == [notice, render("utter_ask_consent_given", language, "rest").as_rasa()["text"]]
+    assert notice not in bot.texts(sender, "???")  # asked again, the notice is not said twice
+
+
+def test_the_notice_is_not_said_twice_in_the_same_language(bot):
+    bot.say("notice-fr", "bonjour")
+    texts = bot.texts("notice-fr", "français")
+    assert texts == [render("utter_ask_consent_given", "fr", "rest").as_rasa()["text"]]

@@ -57,12 +57,13 @@ def test_every_language_we_speak_is_detected_as_ours():
 
 
 @pytest.mark.parametrize("text, language", [("buna ziua", "ro"), ("Bună ziua!", "ro"), ("مرحبا", "ar"),
-                                            ("hola", "es"), ("bom dia", "pt"), ("নমস্কার", "bn"), ("درود", "fa")])
+                                            ("hola", "es"), ("bom dia", "pt"), ("নমস্কার", "bn"), ("درود", "fa"),
+                                            ("hola buenos dias", "es"), ("مرحبا السلام عليكم", "ar")])
 def test_a_greeting_alone_says_its_language_when_only_one_of_ours_has_it(text, language):
     """Too short for the model, yet "bună ziua" at the language menu is a Romanian speaker."""
     assert detect(text) == Detection(language=language)
 
 
-@pytest.mark.parametrize("text", ["salam", "سلام", "hello", "ok", "merci"])
+@pytest.mark.parametrize("text", ["salam", "سلام", "hello", "ok", "merci", "salam bonjour"])
 def test_a_greeting_several_of_our_languages_share_says_nothing(text):
     assert detect(text) == Detection()

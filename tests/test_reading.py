@@ -156,6 +156,7 @@ def test_safety_words_are_read_in_every_language_and_not_in_ordinary_answers():
 @pytest.mark.parametrize("text, language", [
     ("je suis hébergé chez un ami", "fr"), ("oui chez ma soeur", "fr"), ("da la fratele meu", "ro"),
     ("I'm staying with a friend", "en"), ("نعم عند صاحبي", "ar"), ("bale khone doostam", "fa"),
+    ("me aloja un amigo", "es"), ("mon cousin m’héberge", "fr"), ("um amigo me hospeda", "pt"),
 ])
 def test_staying_at_someone_s_told_at_another_question_answers_the_hosting_question(text, language):
     """"je suis hébergé chez un ami" at the address question: the hosting question is not asked next."""
@@ -163,7 +164,8 @@ def test_staying_at_someone_s_told_at_another_question_answers_the_hosting_quest
 
 
 @pytest.mark.parametrize("text, language", [("non je suis chez moi", "fr"), ("je ne suis pas hébergé", "fr"),
-                                            ("oui j'ai une adresse", "fr"), ("nu stau la prieteni", "ro")])
+                                            ("oui j'ai une adresse", "fr"), ("nu stau la prieteni", "ro"),
+                                            ("nadie me aloja", "es")])
 def test_no_hosting_is_read_where_none_is_said(text, language):
     assert "hosted_by_third_party" not in reading.facts_stated(text, language)
 

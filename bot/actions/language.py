@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import people
 from bot.actions import store
-from bot.i18n import supported
+from bot.i18n import DEFAULT_LANGUAGE, supported
 
 
 class ActionSetLanguage(Action):
@@ -43,3 +43,31 @@ class ActionGreetAtLanguageMenu(Action):
         key = store.key_for(tracker.sender_id)
         await store.run(lambda session: people.set_language(session, key, written))
         return [SlotSet("language", written), FollowupAction("screening_form")]
+
+
+def notice_languages(events: list[dict]) -> set[str]:
+    """The languages the notice of what is kept was shown in: the `language` slot at each time
+    it was said (the catalogs render in it; French before any language is known)."""
+    shown, language = set(), None
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == "language":
+            language = event.get("value")
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_consent_notice":
+            shown.add(supported(language) or DEFAULT_LANGUAGE)
+    return shown
+
+
+class ActionAskConsentGiven(Action):
+    """The consent question asks "for this": the notice it refers to comes first again when the
+    person chose a language other than the one it was shown in (the welcome of a first SMS is
+    in French until the language is known)."""
+
+    def name(self) -> str:
+        return "action_ask_consent_given"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = supported(tracker.get_slot("language")) or DEFAULT_LANGUAGE
+        if language not in notice_languages(tracker.events):
+            dispatcher.utter_message(response="utter_consent_notice")
+        dispatcher.utter_message(response="utter_ask_consent_given")
+        return []
