@@ -82,10 +82,12 @@ lock:
 	  /tmp/pass-lock-venv/bin/pip freeze --all | grep -v -E '^(pip|pass-saint-denis)[= ]' | sort -f; } > requirements.lock
 
 # Our assistant (production profile) against the stock `rasa init` bot, same run, same machine:
-# writes bench/results/<date>.json and prints the README table (about 10 minutes).
+# writes bench/results/<date>.json and prints the README table (about 10 minutes); then what a
+# person's path costs in SMS, the personas answering in words (about 2 minutes).
 bench: install catalogs
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	$(PY) bench/run.py
+	$(PY) -m tests.personas.run --sms-cost  # SMS per person, answered in words
 
 # Compare NLU pipelines (LogisticRegression, LR with wider n-grams, DIET) by 5-fold cross-validation
 # and training time (README figures; long: DIET trains five times).

@@ -22,6 +22,7 @@ import requests
 import yaml
 
 from bot import screening
+from bot.sms import join_turn, segments
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.rights import evaluate
 from bot.rights.facts import Facts
@@ -87,6 +88,7 @@ class Conversation:
         self.asked: Counter = Counter()  # slot (or "language") -> times asked
         self.turns = 0
         self.transcript: list[tuple[str, str]] = []
+        self.sms = self.segments = 0  # what the phone received, as the SMS channel sends a turn
 
     def say(self, text: str) -> list[dict]:
         self.turns += 1
@@ -96,6 +98,8 @@ class Conversation:
         reply.raise_for_status()
         messages = reply.json()
         self.transcript += [("bot", m.get("text", "")) for m in messages]
+        sent = join_turn([m["text"] for m in messages if m.get("text")])
+        self.sms, self.segments = self.sms + len(sent), self.segments + sum(map(segments, sent))
         return messages
 
     def tracker(self) -> dict:
@@ -169,7 +173,7 @@ class Conversation:
             "asked_again": sum(n - 1 for n in self.asked.values() if n > 1),
             "longest_repeat": most[0][1] if most else 0, "most_asked": most[0][0] if most else None,
             "asked": dict(self.asked), "missing_words": missing_words, "sender": self.sender,
-            "transcript": self.transcript,
+            "transcript": self.transcript, "sms": self.sms, "segments": self.segments,
         }
 
 
@@ -180,7 +184,7 @@ def drive(assistant, persona: dict) -> dict:
         return {"id": persona["id"], "language": persona["language"], "held_out": persona["held_out"],
                 "verdict": WRONG, "expected": truth(persona), "came": {"kind": "error", "codes": [str(error)]},
                 "turns": 0, "asked_again": 0, "longest_repeat": 0, "most_asked": None, "asked": {},
-                "missing_words": None, "sender": "", "transcript": []}
+                "missing_words": None, "sender": "", "transcript": [], "sms": 0, "segments": 0}
 
 
 def run(assistant, personas: list[dict] | None = None, threads: int = 4) -> list[dict]:
@@ -236,12 +240,36 @@ def failures(results: list[dict]) -> str:
     return "\n".join(["Failures:", *lines]) if lines else "No failures."
 
 
-def report(results: list[dict]) -> str:
+# The price of one SMS segment to France was not found in a current source (see
+# ../shared/reference/perf-and-reliability.md): an assumption, to be replaced by the Twilio
+# Pricing API's figure for the team's contract (--segment-price).
+SEGMENT_PRICE_EUR = 0.07
+SEGMENT_GOAL = {"ar": 30, "bn": 30, "fa": 30}  # issue 20: 15 in the Latin-script languages
+
+
+def sms_cost(results: list[dict], price: float = SEGMENT_PRICE_EUR) -> str:
+    """SMS and segments a person receives on a path that reached its outcome (screening, then
+    the rights and papers, or the reason it is not for them), answered in their own words."""
+    lines = [f"SMS per completed path, answered in words (personas; at {price:.2f} EUR a segment, an assumption)",
+             f"{'lang':<6}{'paths':>6}{'SMS':>6}{'segments':>10}{'max':>5}{'goal':>6}{'EUR':>7}"]
+    for language in SUPPORTED_LANGUAGES:
+        done = [r for r in results if r["language"] == language and r["verdict"] == RIGHT]
+        if not done:
+            continue
+        sms = sum(r["sms"] for r in done) / len(done)
+        seg = sum(r["segments"] for r in done) / len(done)
+        lines.append(f"{language:<6}{len(done):>6}{sms:>6.1f}{seg:>10.1f}{max(r['segments'] for r in done):>5}"
+                     f"{SEGMENT_GOAL.get(language, 15):>6}{seg * price:>7.2f}")
+    return "\n".join(lines)
+
+
+def report(results: list[dict], price: float = SEGMENT_PRICE_EUR) -> str:
     tuned = [r for r in results if not r["held_out"]]
     held = [r for r in results if r["held_out"]]
     parts = [table(tuned, "Personas (tuning set)")]
     if held:
         parts.append(table(held, "Held-out personas (kept out of the NLU data and of tuning)"))
+    parts.append(sms_cost(results, price))
     parts.append(failures(results))
     return "\n\n".join(parts)
 
@@ -288,6 +316,10 @@ def main(argv=None) -> int:
     parser.add_argument("--id", action="append", help="only this persona (repeatable)")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--transcripts", action="store_true", help="print the failed conversations")
+    parser.add_argument("--segment-price", type=float, default=SEGMENT_PRICE_EUR,
+                        help=f"EUR per SMS segment (default {SEGMENT_PRICE_EUR}, an assumption)")
+    parser.add_argument("--sms-cost", action="store_true",
+                        help="print only the SMS cost per completed path (make bench); exit 0")
     args = parser.parse_args(argv)
     personas = load_personas(args.lang.split(",") if args.lang else None, args.id)
     from tests import e2e  # starts the real assistant, as the e2e tests do
@@ -299,7 +331,10 @@ def main(argv=None) -> int:
             results = run(assistant, personas, args.threads)
         finally:
             e2e.stop(assistant)
-    print(report(results))
+    if args.sms_cost:
+        print(sms_cost(results, args.segment_price))
+        return 0
+    print(report(results, args.segment_price))
     if args.transcripts:
         for r in results:
             if r["verdict"] != RIGHT:
