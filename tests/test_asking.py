@@ -56,6 +56,25 @@ def test_a_safety_message_always_gets_its_safety_answer_and_an_answer_it_holds_i
     assert decide("age", "retour", intent="violence", confidence=0.9).kind == asking.INTERRUPT  # never skipped
 
 
+@pytest.mark.parametrize("fact, text, intent, confidence, language", [
+    ("household_size", "trabalho como faxineira, ganho uns 600 por mês", "emergency", 0.62, "pt"),
+    ("age", "bonjour je n'arrive pas à avancer les frais chez le dentiste", "emergency", 0.7, "fr"),
+])
+def test_a_reply_only_the_model_reads_as_a_safety_message_unsure_is_asked_again(fact, text, intent, confidence,
+                                                                                 language):
+    """No answer, no safety word, the model under 0.9: not understood, asked again with its
+    hint; the emergency numbers would answer nothing the person said."""
+    decision = decide(fact, text, intent=intent, confidence=confidence, language=language)
+    assert decision.kind == asking.MISS and decision.say and "utter_emergency" not in decision.say
+
+
+def test_a_reply_with_a_safety_word_or_read_surely_still_interrupts():
+    assert decide("household_size", "ma femme saigne beaucoup", intent="emergency", confidence=0.6).kind \
+        == asking.INTERRUPT
+    assert decide("household_size", "ما بقيتش بغيت نعيش", intent="suicidal_thoughts", confidence=0.98,
+                  language="ar").kind == asking.INTERRUPT
+
+
 def test_a_clear_request_interrupts_but_a_weak_one_is_a_miss():
     assert decide("age", "je veux parler à quelqu'un", intent="request_human", confidence=0.9).kind == asking.INTERRUPT
     assert decide("age", "bla bla", intent="request_human", confidence=0.3).kind == asking.MISS

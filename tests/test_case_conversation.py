@@ -327,3 +327,32 @@ def test_a_paper_said_held_later_is_left_out_of_docs(bot, open_slots, language, 
     missing = next(t for t in texts if t.startswith(render("utter_documents_missing", language).text.split("\n")[0]))
     held = next(t for t in texts if t.startswith(render("utter_documents_held", language).text.split("\n")[0]))
     assert proofs in missing and resources not in missing and resources in held
+
+
+UNREADABLE_HOUSEHOLD = {"fr": ["moi et mes deux enfants", "c'est compliqué", "je ne sais pas trop"],
+                        "en": ["me and my two kids", "it's complicated", "hard to say"]}
+STRAY = {"fr": "je ne sais pas ce que c'est", "en": "I need a doctor"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_after_a_question_given_up_a_stray_message_does_not_start_the_questions_again(bot, open_slots, language):
+    """Three unreadable answers: a social worker will see them, and the times are offered. What
+    the person writes next ("je ne sais pas ce que c'est", "I need a doctor") once started the
+    questions again, "good news" and the question given up on, then the handoff, in turn."""
+    sender = f"given-up-{language}"
+    answers = dict(ANSWERS[language])
+    send = lambda text: bot.say(sender, text)  # noqa: E731
+    send("bonjour")
+    send(LANGUAGE_WORD[language])
+    while (asked := bot.slots(sender).get("requested_slot")) not in (None, "household_size"):
+        send(answers[asked])
+    assert asked == "household_size"
+    for text in UNREADABLE_HOUSEHOLD[language]:
+        replies = texts_of(send(text))
+    assert render("utter_unclear_handoff", language).text in replies  # a person will see them
+    for _ in range(2):
+        replies = send(STRAY[language])
+        said = texts_of(replies)
+        assert render("utter_pass_eligible", language).text not in said
+        assert bot.slots(sender).get("requested_slot") is None  # no question again
+        assert replies[-1].get("buttons"), said  # the times, to book with the social worker

@@ -240,3 +240,19 @@ def test_the_notice_is_not_said_twice_in_the_same_language(bot):
     bot.say("notice-fr", "bonjour")
     texts = bot.texts("notice-fr", "français")
     assert texts == [render("utter_ask_consent_given", "fr", "rest").as_rasa()["text"]]
+
+
+@pytest.mark.parametrize("sender, language, choice, reply", [
+    ("model-alone-es", "es", "español", "el jueves a las 9 y media por favor"),
+    ("model-alone-pt", "pt", "português", "trabalho como faxineira, ganho uns 600 por mês"),
+])
+def test_a_reply_only_the_model_reads_as_an_emergency_gets_the_question_again_not_the_numbers(
+        bot, sender, language, choice, reply):
+    parsed = requests.post(f"{bot.url}/model/parse", params={"token": bot.token}, json={"text": reply}, timeout=30).json()
+    assert parsed["intent"]["name"] == "emergency" and parsed["intent"]["confidence"] < 0.9  # what this exercises
+    bot.say(sender, "bonjour")
+    bot.say(sender, choice)
+    texts = bot.texts(sender, reply)
+    assert render("utter_emergency", language, "rest").as_rasa()["text"] not in texts
+    assert texts[-1] == render("utter_ask_consent_given", language, "rest").as_rasa()["text"]
+    assert bot.slots(sender)["consent_given"] is None

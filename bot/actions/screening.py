@@ -48,6 +48,17 @@ class ValidateScreeningForm(AskingFormValidation):
         return {"consent_given": value}
 
 
+def outcome_given(events: list[dict]) -> bool:
+    """Whether this session's rights outcome (or its handoff, answers unclear) was given and
+    not taken back since (RETOUR)."""
+    for event in reversed(list(events)):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "action" and event.get("name") in ("action_go_back", "action_rights_outcome"):
+            return event["name"] == "action_rights_outcome"
+    return False
+
+
 class ActionEvaluateScreening(Action):
     def name(self) -> str:
         return "action_evaluate_screening"
@@ -63,6 +74,12 @@ class ActionEvaluateScreening(Action):
             dispatcher.utter_message(response="utter_unclear_handoff")
             await hand_over(dispatcher, tracker, "unclear_answers", tell=True)  # by the hours, once
             return [SlotSet("unclear_answers", 0)]
+        if outcome_given(tracker.events):
+            # The outcome stands: a stray "need care" or cover message after it does not start
+            # the questions again (the question given up on came back, then the handoff, in
+            # turn). Not understood, and the times again.
+            dispatcher.utter_message(response="utter_not_understood")
+            return [FollowupAction("action_offer_slots")]
         result = screening.evaluate(**answers)
         key = store.key_for(tracker.sender_id)
 

@@ -219,6 +219,12 @@ def _answered_fact(tracker) -> str | None:
     return None
 
 
+def _question_asked_again(tracker) -> bool:
+    """Whether the turn ended with a form's question still pending (the reply did not answer)."""
+    return tracker is not None and not tracker.is_paused() and bool(tracker.active_loop_name) \
+        and bool(tracker.get_slot("requested_slot"))
+
+
 async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: str) -> list[dict]:
     """The bot's messages of a turn, never silence:
     - a safety message (emergency, suicidal thoughts, violence) gets its safety answer in every
@@ -246,6 +252,11 @@ async def never_silent(agent: Agent, sender: str, messages: list[dict], kind: st
             intent = intent if reading.safety_kinds((parse or {}).get("text") or "", urgency_question=True) else None
         else:
             intent = (intent or kinds[0]) if kinds else None
+    elif intent and not kinds and _question_asked_again(tracker) and \
+            ((parse or {}).get("intent") or {}).get("confidence", 0) < asking.MODEL_ALONE_SAFETY:
+        # Not an answer, read as a safety message by the model alone, unsure, no safety word:
+        # the question frame asked again (bot.conversation.asking.decide), so no alarm either.
+        intent = None
     if intent:
         try:
             await asyncio.to_thread(raise_urgent, sender, intent, language)

@@ -31,6 +31,11 @@ REQUESTS = frozenset({
     "book_appointment", "goodbye",
 })
 REQUEST_FLOOR = 0.6  # a request read with less confidence is not clear: it counts as not understood
+# A reply to a question that the model alone reads as a safety message (no safety word, no
+# answer): below this it is not understood, asked again with the way to a human. "trabalho como
+# faxineira, ganho uns 600 por mês" was an emergency at 0.62, "el jueves a las 9 y media" at
+# 0.75; of the held-out safety messages, all but two hold a safety word, one at 0.98, one at 0.45.
+MODEL_ALONE_SAFETY = 0.9
 # The hint said with a question asked again, by the kind of answer it expects.
 HINTS = {
     interview.YES_NO: "utter_hint_yes_no",
@@ -98,9 +103,12 @@ def decide(
         return Decision(BACK)
     value = interview.interpret(question, text=text, intent=intent, entities=entities, language=language,
                                 today=today, confidence=confidence, age=age)
-    if intent in SAFETY and not is_payload and value is None:
-        return Decision(INTERRUPT)  # safety first, on the model alone: the rules answer it
     own_words = question.fact in NOT_BY_SAFETY_WORDS
+    if intent in SAFETY and not is_payload and value is None and (
+            confidence >= MODEL_ALONE_SAFETY or reading.safety_words(text, urgency_question=own_words)):
+        return Decision(INTERRUPT)  # safety first: the rules answer it
+    if intent in SAFETY and value is None and not is_payload:
+        intent = None  # the model alone, unsure: not understood (below), never the alarm
     if intent in SAFETY and not is_payload and reading.safety_words(text, urgency_question=own_words):
         # An answer that also tells a safety word: the safety answer first, the answer kept
         # ("oui, mal à la poitrine, je respire mal"), so the same question does not come back.
