@@ -178,14 +178,18 @@ def test_changes_to_a_retrieved_tracker_that_is_not_saved_are_not_kept(store):
     assert retrieved(store, "f") == fresh_read(store, "f") and again.get_slot("language") is None
 
 
-def test_the_memory_holds_a_bounded_number_of_conversations(tmp_path):
-    store = ErasingTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"), cache_size=2)
-    for sender in ("one", "two", "three"):
+def test_the_memory_holds_a_bounded_number_of_events(tmp_path):
+    store = ErasingTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"), cache_events=16)
+    for sender in ("one", "two", "three"):  # 7 events each once read back
         started(store, sender)
         turn(store, sender, UserUttered("DOCS"), BotUttered("Liste"))
-    assert len(store._cache) == 2 and "one" not in store._cache
+    assert list(store._cache) == ["two", "three"] and store._cached_events == 14
     assert retrieved(store, "one") == fresh_read(store, "one")  # read from the database again
-    assert len(store._cache) == 2 and "two" not in store._cache
+    assert list(store._cache) == ["three", "one"]
+    started(store, "long")
+    turn(store, "long", *[UserUttered("DOCS") for _ in range(20)])  # more than the whole cache
+    assert "long" not in store._cache and store._cached_events <= 16
+    assert retrieved(store, "long") == fresh_read(store, "long")
 
 
 def test_rows_the_other_replica_added_are_replayed_on_the_kept_tracker(replicas, monkeypatch):

@@ -40,9 +40,10 @@ STORED = "_pass_stored_events"
 
 CONSENT_SLOT = "consent_given"
 
-# Conversations kept in memory per Rasa process (endpoints: `cache_size`); the least recently
-# used goes first. A tracker of a few hundred events is some hundred kB.
-CACHE_SIZE = 500
+# Events kept in memory per Rasa process, all conversations together (endpoints: `cache_events`);
+# the least recently used conversations go first. About 2 kB an event (2,300 events: 5 MB), so
+# about 100 MB; a screening to the checklist is some 150 events.
+CACHE_EVENTS = 50_000
 
 
 class Cached(NamedTuple):
@@ -102,29 +103,38 @@ def _truncate_wal(session) -> None:
 
 
 class ErasingTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, cache_size: int = CACHE_SIZE, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cache_events: int = CACHE_EVENTS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Rasa creates its engine without pool_pre_ping: after the database restarts, each pooled
         # connection fails once (a "try again later" for nothing). Checked before use, like
         # bot.database's engine; SQLAlchemy 1.4 reads this flag at every checkout.
         self.engine.pool._pre_ping = True
-        self.cache_size = int(cache_size)
+        self.cache_events = int(cache_events)
         self._cache: OrderedDict[str, Cached] = OrderedDict()
+        self._cached_events = 0
         self._cache_lock = threading.Lock()  # the channels may read from worker threads
 
     def _remember(self, sender_id: str, cached: Cached) -> None:
         with self._cache_lock:
+            self._pop(sender_id)
             self._cache[sender_id] = cached
-            self._cache.move_to_end(sender_id)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            self._cached_events += len(cached.tracker.events)
+            while self._cached_events > self.cache_events:
+                self._pop(next(iter(self._cache)))  # the least recently used
+
+    def _pop(self, sender_id: str) -> None:
+        old = self._cache.pop(sender_id, None)
+        if old is not None:
+            self._cached_events -= len(old.tracker.events)
 
     def _forget(self, sender_id: str) -> None:
         with self._cache_lock:
-            self._cache.pop(sender_id, None)
+            self._pop(sender_id)
 
     def _cached(self, sender_id: str) -> Cached | None:
         with self._cache_lock:
+            if sender_id in self._cache:
+                self._cache.move_to_end(sender_id)
             return self._cache.get(sender_id)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
