@@ -1,9 +1,10 @@
 """Our tracker store (bot/channels/tracker_store.py) and the action-response check
 (bot/channels/action_response.py): Rasa's behaviour kept, with fewer queries and less CPU a turn."""
 import asyncio
-import sqlite3
+import os
 
 import pytest
+import sqlalchemy as sa
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
@@ -23,8 +24,9 @@ def store(tmp_path):
 
 
 def rows(store, sender):
-    with sqlite3.connect(store.engine.url.database) as db:
-        return [r[0] for r in db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+    with store.engine.connect() as db:
+        return list(db.execute(sa.text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender})
+                    .scalars())
 
 
 def turn(store, sender, *events):
@@ -87,11 +89,22 @@ slots:
 """)
 
 
-@pytest.fixture
-def replicas(tmp_path):
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+REPLICA_SENDERS = ("r", "s", "e", "c", "p")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="TEST_POSTGRES_URL not set (make test sets it)"))])
+def replicas(request, tmp_path):
     """Two stores on one database, as two Rasa replicas share the PostgreSQL one."""
-    db = str(tmp_path / "shared.db")
-    return (ErasingTrackerStore(SLOTS, dialect="sqlite", db=db), ErasingTrackerStore(SLOTS, dialect="sqlite", db=db))
+    if request.param == "sqlite":
+        db = str(tmp_path / "shared.db")
+        return ErasingTrackerStore(SLOTS, dialect="sqlite", db=db), ErasingTrackerStore(SLOTS, dialect="sqlite", db=db)
+    a, b = ErasingTrackerStore(SLOTS, host=POSTGRES), ErasingTrackerStore(SLOTS, host=POSTGRES)
+    with a.engine.begin() as db:  # the throwaway test server: what an earlier run left goes
+        db.execute(sa.text("DELETE FROM events WHERE sender_id IN :s").bindparams(sa.bindparam("s", expanding=True)),
+                   {"s": list(REPLICA_SENDERS)})
+    return a, b
 
 
 def retrieved(store, sender):
@@ -101,7 +114,9 @@ def retrieved(store, sender):
 
 def fresh_read(store, sender):
     """What a store with nothing in memory reads for this conversation."""
-    return retrieved(ErasingTrackerStore(store.domain, dialect="sqlite", db=store.engine.url.database), sender)
+    if store.engine.dialect.name == "sqlite":
+        return retrieved(ErasingTrackerStore(store.domain, dialect="sqlite", db=store.engine.url.database), sender)
+    return retrieved(ErasingTrackerStore(store.domain, host=POSTGRES), sender)
 
 
 def started(store, sender):
