@@ -215,3 +215,15 @@ def test_rows_the_other_replica_added_are_replayed_on_the_kept_tracker(replicas,
     monkeypatch.setattr(a, "_event_query", lambda *a, **k: pytest.fail("the whole conversation was read"))
     tracker = asyncio.run(a.retrieve("p"))
     assert [e.type_name for e in tracker.events] == expected and tracker.get_slot("language") == "fr"
+
+
+def test_a_tracker_of_every_session_saved_back_is_not_kept_as_the_latest_session(store):
+    started(store, "m")
+    turn(store, "m", ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+         *[UserUttered("oui") if n % 2 else BotUttered("Bien") for n in range(8)])
+    async def save_full():
+        tracker = await store.retrieve_full_tracker("m")
+        tracker.update(BotUttered("Une réponse du personnel"))
+        await store.save(tracker)
+    asyncio.run(save_full())
+    assert retrieved(store, "m") == fresh_read(store, "m")

@@ -36,6 +36,7 @@ ERASE_ACTION = "action_erase_my_data"
 # How many of a tracker's events are already in the database, noted on the tracker when it is
 # read or saved: Rasa's own save counts them with one more query on every turn.
 STORED = "_pass_stored_events"
+ALL_SESSIONS = "_pass_all_sessions"  # a tracker read with every session (Rasa's HTTP API)
 
 
 CONSENT_SLOT = "consent_given"
@@ -139,7 +140,10 @@ class ErasingTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         if fetch_events_from_all_sessions:
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            if tracker is not None:
+                setattr(tracker, ALL_SESSIONS, True)  # never kept: a turn reads the latest session only
+            return tracker
         cached = self._cached(sender_id)
         tracker = self._catch_up(sender_id, cached) if cached else None
         if tracker is None:
@@ -214,7 +218,8 @@ class ErasingTrackerStore(SQLTrackerStore):
                 session.add_all(rows)
                 session.flush()  # the ids, read before the commit expires the rows
                 # Not kept when a session started: the next turn reads it as Rasa reads it.
-                if rows and not any(isinstance(e, SessionStarted) for e in new):
+                if rows and not getattr(tracker, ALL_SESSIONS, False) and not any(
+                        isinstance(e, SessionStarted) for e in new):
                     keep = (rows[-1].id, rows[-1].timestamp)
                 stored = len(tracker.events)
             session.commit()
