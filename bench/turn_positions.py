@@ -2,8 +2,9 @@
 
 One long conversation at a time through the real assistant over REST, rendered as SMS: the French
 screening and rights checklist answered by numbers (19 messages, as `make bench` does), then
-messages that get an answer and keep the session going ("DOCS", "merci", a question), 210 turns. Prints the median turn time at positions 1, 50, 100 and 200 (the
-median of turns n..n+9 after the screening, over every conversation), for the SQLite tracker
+messages that get an answer and keep the session going ("DOCS", "merci", a question), 210 turns.
+Prints the median turn time at positions 1, 50, 100 and 200 (the median of turns n..n+9 after
+the checklist, over every conversation), for the SQLite tracker
 store (development profile, started as the tests start it) and, with --postgres, the PostgreSQL
 one (production profile: two Rasa replicas behind nginx, Redis lock store).
 
@@ -42,8 +43,8 @@ SHOW = os.environ.get("BENCH_SHOW") == "1"  # print what the assistant answers
 
 
 def conversation(url: str, sender: str, headers: dict) -> tuple[list[float], int]:
-    """The time of every turn after the screening (s) and how many turns got no answer."""
-    def say(text: str) -> tuple[float, bool]:
+    """The time of every turn after the checklist (s) and how many turns got no answer."""
+    def say(text: str) -> tuple[float, list[str]]:
         started = time.perf_counter()
         reply = requests.post(f"{url}/webhooks/rest/webhook", headers=headers, timeout=60,
                               json={"sender": sender, "message": text, "metadata": {"render": "sms"}})
