@@ -82,11 +82,13 @@ lock:
 	  /tmp/pass-lock-venv/bin/pip freeze --all | grep -v -E '^(pip|pass-saint-denis)[= ]' | sort -f; } > requirements.lock
 
 # Our assistant (production profile) against the stock `rasa init` bot, same run, same machine:
-# writes bench/results/<date>.json and prints the README table (about 10 minutes); then what a
+# writes bench/results/<date>.json and prints the README table (about 10 minutes); then the cost
+# of a turn along a long conversation, SQLite and PostgreSQL (about 8 minutes), and what a
 # person's path costs in SMS, the personas answering in words (about 2 minutes).
 bench: install catalogs
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	$(PY) bench/run.py
+	$(PY) -m bench.turn_positions --postgres  # a turn at positions 1, 50, 100, 200 of a long conversation
 	$(PY) -m tests.personas.run --sms-cost  # SMS per person, answered in words
 
 # Compare NLU pipelines (LogisticRegression, LR with wider n-grams, DIET) by 5-fold cross-validation
