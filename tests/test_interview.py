@@ -23,6 +23,17 @@ def test_yes_no_questions_take_the_intent():
     assert answer("has_photo_id", "peut-etre", "out_of_scope") is None
 
 
+@pytest.mark.parametrize("text, language, hosted", [
+    ("me aloja un amigo", "es", True), ("je suis chez mon frère", "fr", True), ("la fratele meu", "ro", True),
+    ("nadie me aloja", "es", False), ("non je ne suis pas hébergé", "fr", False),
+])
+def test_the_hosting_question_is_answered_by_saying_where_one_stays(text, language, hosted):
+    """"me aloja un amigo" to "do you live at someone's who hosts you?" was "not understood"."""
+    value = interpret(QUESTIONS["hosted_by_third_party"], text=text, intent=None, entities={}, language=language,
+                      today=TODAY)
+    assert value is hosted
+
+
 def test_choices_take_the_button_value_and_nothing_else():
     assert answer("residence_status", intent="inform", residence_status="irregular") == "irregular"
     assert answer("residence_status", intent="inform", residence_status="martian") is None
