@@ -127,7 +127,9 @@ def _from_payload(question: Question, intent: str | None, entities: Mapping[str,
     return None
 
 
-NOT_BY_STATEMENT = frozenset({"urgent"})  # yes/no questions a statement of having does not answer
+# Yes/no questions a statement of having does not answer: "j'ai 34 ans" to "do you need care
+# urgently today?", "عندي الباسبور" (I have the passport) to "do you live at someone's?".
+NOT_BY_STATEMENT = frozenset({"urgent", "hosted_by_third_party"})
 
 
 def _yes_no(fact: str, text: str, intent: str | None, confidence: float, language: str) -> bool | None:
