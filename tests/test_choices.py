@@ -64,6 +64,10 @@ def test_words_pick_times_in_other_scripts_and_digits():
     offer = [{"title": "الاثنين ٧ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"1\"}"},
              {"title": "الثلاثاء ٨ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"2\"}"}]
     assert choices.resolve_slot_words("الثلاثاء", offer) == offer[1]["payload"]
+    thursday = [{"title": f"الخميس 10 ديسمبر {hour}", "payload": f"/choose_slot{{\"slot_id\": \"{i}\"}}"}
+                for i, hour in enumerate(["09:00", "10:00", "10:30"])]
+    assert choices.resolve_slot_words("الخميس الساعة 10 ونص", thursday) == thursday[2]["payload"]  # half past 10
+    assert choices.resolve_slot_words("الخميس ١٠ ونص", thursday) == thursday[2]["payload"]
     assert choices.resolve_slot_words("not a slot menu", [{"title": "Oui", "payload": "/affirm"}]) is None
 
 
