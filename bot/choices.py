@@ -107,9 +107,9 @@ WORKING_HOURS = range(7, 21)
 
 def _spoken_times(said: str, day_words: set[str]) -> set[str]:
     """Hours said as bare numbers; a number before a month's name ("10 diciembre") is a day."""
-    found = set()
-    for match in SPOKEN_TIME.finditer(TIME.sub(" ", said)):
-        following = re.match(r"\s*([^\W\d_]+)", said[match.end(1):]) if not match[2] else None
+    found, rest = set(), TIME.sub(" ", said)  # "9h30" already read by TIME
+    for match in SPOKEN_TIME.finditer(rest):
+        following = re.match(r"\s*([^\W\d_]+)", rest[match.end(1):]) if not match[2] else None
         if following and following[1] in day_words:
             continue
         if int(match[1]) in WORKING_HOURS:
