@@ -147,3 +147,29 @@ def test_a_statement_of_having_is_no_yes_to_the_urgency_question(language, text)
     assert interpret(QUESTIONS["has_photo_id"], text={"ro": "am pasaport", "fr": "j'ai mon passeport",
                                                        "es": "tengo mi pasaporte"}[language],
                      intent="inform", entities={}, language=language, today=TODAY) is True
+
+
+def _button_value(question, button, language):
+    payload = button["payload"]
+    intent, _, entities = payload[1:].partition("{")
+    found = [{"entity": k, "value": v} for k, v in (json.loads("{" + entities) if entities else {}).items()]
+    return interpret(question, text=payload, intent=intent, entities=interview.entity_values(found),
+                     language=language, today=TODAY)
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar", "ro", "bn", "fa", "es", "pt"])
+def test_a_choice_written_as_it_was_shown_means_its_button(language):
+    """People copy the choice they read instead of its number: "Un autre pays", "هیچکدام" (with
+    or without the zero-width joiner Persian keyboards leave out) were "not understood"."""
+    from bot.rendering import render
+
+    wrong = []
+    for fact, question in interview.ALL_QUESTIONS.items():
+        if question.kind not in (interview.CHOICE, interview.YES_NO) or fact == "consent_given":
+            continue
+        for button in render(f"utter_ask_{fact}", language, "rest").buttons:
+            for written in {button["title"], button["title"].replace("\u200c", "")}:
+                got = interpret(question, text=written, intent=None, entities={}, language=language, today=TODAY)
+                if got != _button_value(question, button, language):
+                    wrong.append((fact, written, got))
+    assert wrong == []
