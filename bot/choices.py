@@ -105,14 +105,16 @@ SPOKEN_TIME = re.compile(r"(?<![\d:.])\b(\d{1,2})\b(?![:.]?\d)(?:\s*(" + "|".joi
 WORKING_HOURS = range(7, 21)
 
 
-def _spoken_times(said: str, day_words: set[str]) -> set[str]:
-    """Hours said as bare numbers; a number before a month's name ("10 diciembre") is a day."""
+def _spoken_times(said: str, day_words: set[str], names_a_day: bool) -> set[str]:
+    """Hours said as bare numbers; a number before a month's name ("10 diciembre") is a day.
+    A bare number counts only beside the name of an offered day ("jueves a las 9") or with a
+    half ("9 y media"): in "🉑🕹9️⃣🗑" the 9 is no time."""
     found, rest = set(), TIME.sub(" ", said)  # "9h30" already read by TIME
     for match in SPOKEN_TIME.finditer(rest):
         following = re.match(r"\s*([^\W\d_]+)", rest[match.end(1):]) if not match[2] else None
         if following and following[1] in day_words:
             continue
-        if int(match[1]) in WORKING_HOURS:
+        if int(match[1]) in WORKING_HOURS and (names_a_day or match[2]):
             found.add(f"{int(match[1]):02d}:{'30' if match[2] else '00'}")
     return found
 
@@ -129,9 +131,11 @@ def resolve_slot_words(text: str | None, buttons: Sequence[Mapping[str, str]]) -
         return None
     # The words after a number in the titles ("10 diciembre") are months: said after a number,
     # that number is the day.
-    day_words = {m for b in offered for m in re.findall(r"\d\s+([^\W\d_]+)", normalise(str(b.get("title", ""))))}
-    said_times = _times(said) | _spoken_times(said, day_words)
+    titles = [normalise(str(b.get("title", ""))) for b in offered]
+    day_words = {m for title in titles for m in re.findall(r"\d\s+([^\W\d_]+)", title)}
     said_words = set(re.findall(r"[^\W\d_]{3,}", said))
+    names_a_day = bool(said_words & {w for title in titles for w in re.findall(r"[^\W\d_]{3,}", title)})
+    said_times = _times(said) | _spoken_times(said, day_words, names_a_day)
     scores = []
     for button in offered:
         title = normalise(str(button.get("title", "")))

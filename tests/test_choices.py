@@ -60,6 +60,16 @@ def test_ambiguous_or_unrelated_words_pick_nothing(text):
     assert choices.resolve_slot_words(text, OFFER) is None
 
 
+def test_a_bare_number_is_an_hour_only_beside_an_offered_day_or_with_a_half():
+    """In "🉑🕹9️⃣🏣🗑" the keycap 9 once moved an appointment to 9:00 (the bad-input wall)."""
+    thursday = [{"title": f"jeudi 10 décembre {hour}", "payload": f"/choose_slot{{\"slot_id\": \"{i}\"}}"}
+                for i, hour in enumerate(["09:00", "09:30", "10:00"])]
+    for text in ["🉑🕹9️⃣🏣🗑👨‍✈🎧🏙", "à 9", "ok 10 merci"]:
+        assert choices.resolve_slot_words(text, thursday) is None, text
+    assert choices.resolve_slot_words("jeudi à 9", thursday) == thursday[0]["payload"]
+    assert choices.resolve_slot_words("à 9 et demie", thursday) == thursday[1]["payload"]
+
+
 def test_words_pick_times_in_other_scripts_and_digits():
     offer = [{"title": "الاثنين ٧ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"1\"}"},
              {"title": "الثلاثاء ٨ ديسمبر ٠٩:٠٠", "payload": "/choose_slot{\"slot_id\": \"2\"}"}]
