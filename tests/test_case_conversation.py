@@ -356,3 +356,23 @@ def test_after_a_question_given_up_a_stray_message_does_not_start_the_questions_
         assert render("utter_pass_eligible", language).text not in said
         assert bot.slots(sender).get("requested_slot") is None  # no question again
         assert replies[-1].get("buttons"), said  # the times, to book with the social worker
+
+
+def test_after_the_outcome_a_booked_person_s_stray_message_offers_no_times_that_would_move_it(bot, open_slots):
+    """The times offered again after a stray message would move a booked appointment with the
+    next reply that names one (the bad-input wall did it with "🉑🕹9️⃣"): not offered then."""
+    from tests.test_safety import appointment_status, give_appointment
+
+    sender = "given-up-booked"
+    send = lambda text: bot.say(sender, text)  # noqa: E731
+    send("bonjour")
+    send(LANGUAGE_WORD["fr"])
+    while (asked := bot.slots(sender).get("requested_slot")) not in (None, "household_size"):
+        send(ANSWERS["fr"][asked])
+    for text in UNREADABLE_HOUSEHOLD["fr"]:
+        send(text)
+    reference = give_appointment(bot, sender, "fr")["reference"]
+    replies = send(STRAY["fr"])
+    assert not any(r.get("buttons") for r in replies), texts_of(replies)
+    assert texts_of(replies) == [render("utter_not_understood_free", "fr").text]
+    assert appointment_status(bot, reference) == "booked"

@@ -1,6 +1,7 @@
 """The PASS inclusion screening form and its outcome (bot.screening does the deciding)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import case, people, screening
+from bot.booking import appointments
 from bot.actions import store
 from bot.actions.asking import AskingFormValidation
 from bot.actions.handoff import hand_over
@@ -77,7 +79,18 @@ class ActionEvaluateScreening(Action):
         if outcome_given(tracker.events):
             # The outcome stands: a stray "need care" or cover message after it does not start
             # the questions again (the question given up on came back, then the handoff, in
-            # turn). Not understood, and the times again.
+            # turn). Not understood, and the times again, unless an appointment is booked:
+            # picking a time would move it (a bad input then picked one).
+            key = store.key_for(tracker.sender_id)
+
+            def booked(session):
+                person = case.person_for(session, key)
+                return person is not None and appointments.upcoming_for_person(
+                    session, person.id, datetime.now(timezone.utc)) is not None
+
+            if await store.run(booked):
+                dispatcher.utter_message(response="utter_not_understood_free")
+                return []
             dispatcher.utter_message(response="utter_not_understood")
             return [FollowupAction("action_offer_slots")]
         result = screening.evaluate(**answers)
