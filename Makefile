@@ -7,7 +7,7 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run run-prod bench test personas install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
+.PHONY: run run-prod backup restore bench test personas install catalogs catalogs-update train db lock nlu-compare nlu-report sms-report clean
 
 # On an empty development database, demo openings (two demo social workers, 4 weeks, both sites:
 # bot/booking/demo.py) so that the whole path can be tried; `make run-prod` never adds them.
@@ -17,16 +17,27 @@ run: install catalogs
 
 # The production profile on this machine: PostgreSQL and Redis from Debian's packages on loopback
 # (data kept in var/postgres and var/redis), nginx in front of two Rasa and two action servers.
+# The launcher runs PostgreSQL and Redis too, and restarts them like every other process.
 PROD_PG_PORT ?= 54330
 PROD_REDIS_PORT ?= 63790
 PROD_STORES := PASS_TEST_PG_PORT=$(PROD_PG_PORT) PASS_PG_DIR=$(CURDIR)/var/postgres \
 	PASS_REDIS_PORT=$(PROD_REDIS_PORT) PASS_REDIS_DIR=$(CURDIR)/var/redis
 run-prod: install catalogs
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
-	@mkdir -p var && pg=$$($(PROD_STORES) scripts/postgres.sh start pass pass_tracker) && \
-	  redis=$$($(PROD_STORES) scripts/redis.sh start) && \
-	  trap '$(PROD_STORES) scripts/redis.sh stop; $(PROD_STORES) scripts/postgres.sh stop' EXIT && \
-	  DATABASE_URL=$$pg TRACKER_DATABASE_URL=$${pg%/pass}/pass_tracker REDIS_URL=$$redis $(PY) -m bot run --profile prod
+	@# var/ 0711: the postgres user must reach its cluster in var/postgres (after `make run`, var/ is 0700).
+	@mkdir -p var && chmod 0711 var && pg=$$($(PROD_STORES) scripts/postgres.sh prepare pass pass_tracker) && \
+	  $(PROD_STORES) PASS_SUPERVISED_STORES=1 DATABASE_URL=$$pg TRACKER_DATABASE_URL=$${pg%/pass}/pass_tracker \
+	  REDIS_URL=redis://127.0.0.1:$(PROD_REDIS_PORT)/0 $(PY) -m bot run --profile prod
+
+# Both databases of the development profile into var/backups/<UTC time>/ (README "Operating it");
+# with DATABASE_URL / TRACKER_DATABASE_URL set, the PostgreSQL ones (pg_dump).
+backup: install
+	$(PY) -m bot backup
+
+# make restore FROM=var/backups/<time>: put both back (stop the assistant first).
+restore: install
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<time>"; exit 2; }
+	$(PY) -m bot restore "$(FROM)"
 
 # The PostgreSQL tests run against a throwaway server (installed from Debian's package if missing);
 # the fault tests (tests/test_faults.py) start the production profile with their own PostgreSQL and

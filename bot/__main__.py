@@ -116,14 +116,14 @@ def main(argv: list[str] | None = None) -> int:
         from bot import backup
 
         cfg = settings.load()
-        if args.command == "backup":
-            try:
+        try:
+            if args.command == "backup":
                 print(backup.backup(cfg, args.to))
-            except backup.BackupError as error:  # one line for the operator (or the backup timer's log)
-                print(f"backup failed: {error}", file=sys.stderr)
-                return 1
-        else:
-            print("restored: " + ", ".join(backup.restore(cfg, args.folder)))
+            else:
+                print("restored: " + ", ".join(backup.restore(cfg, args.folder)))
+        except backup.BackupError as error:  # one line for the operator (or the backup timer's log)
+            print(f"{args.command} failed: {error}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "users":
         if args.action == "unlock":

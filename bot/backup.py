@@ -49,6 +49,11 @@ def backup(cfg: Settings, into: Path | None = None) -> Path:
     """Write a backup folder; returns it. If a database cannot be read, BackupError and no
     folder: a half backup left in var/backups/ would pass for a good one."""
     folder = into or cfg.var_dir / "backups" / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    if into is None:
+        # mkdir(parents=True) gives the parents the umask's mode (0755): the list of backups,
+        # and when they were made, is for the operator alone.
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.parent.chmod(0o700)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=False)
     except FileExistsError:
@@ -93,22 +98,41 @@ def _pg_dump(name: str, url: str, into: Path) -> None:
 
 
 def restore(cfg: Settings, folder: Path) -> list[str]:
-    """Put both databases back as they were in `folder` (stop the assistant first). What was restored."""
+    """Put both databases back as they were in `folder` (stop the assistant first). What was
+    restored. BackupError, one line, when the folder or a database is not what it should be."""
     done = []
     for name, target in _targets(cfg).items():
         path = _sqlite_path(target)
         if path is not None:
-            saved = folder / f"{name}.sqlite"
-            if not saved.exists():
-                raise FileNotFoundError(f"{saved} is missing (a PostgreSQL backup? restore it with DATABASE_URL set)")
-            with sqlite3.connect(saved) as source, sqlite3.connect(path) as live:
-                source.backup(live)
-            os.chmod(path, 0o600)
+            _sqlite_restore(name, folder / f"{name}.sqlite", path)
         else:
-            saved = folder / f"{name}.pgdump"
-            if not saved.exists():
-                raise FileNotFoundError(f"{saved} is missing (a SQLite backup?)")
-            subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--dbname={target}",
-                            str(saved)], check=True)
+            _pg_restore(name, folder / f"{name}.pgdump", target)
         done.append(name)
     return done
+
+
+def _sqlite_restore(name: str, saved: Path, path: Path) -> None:
+    if not saved.exists():
+        raise BackupError(f"{saved} is missing (a PostgreSQL backup? restore it with DATABASE_URL set)")
+    try:
+        with sqlite3.connect(f"{saved.resolve().as_uri()}?mode=ro", uri=True) as source, sqlite3.connect(path) as live:
+            source.backup(live)
+    except sqlite3.Error as error:
+        raise BackupError(f"the {name} database {path} could not be restored from {saved}: {error}") from None
+    os.chmod(path, 0o600)
+
+
+def _pg_restore(name: str, saved: Path, url: str) -> None:
+    if not saved.exists():
+        raise BackupError(f"{saved} is missing (a SQLite backup?)")
+    try:
+        tool = _pg_tool("pg_restore")
+    except RuntimeError as error:
+        raise BackupError(str(error)) from None
+    env = {**os.environ, "PGCONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT", "10")}
+    done = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(saved)],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        said = next((line.strip() for line in done.stderr.splitlines() if line.strip()), f"exit {done.returncode}")
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise BackupError(f"the {name} database {shown} could not be restored: {said}")

@@ -3,7 +3,9 @@
 Add a process (console, reminder worker...) by adding one Service line in `services()`.
 `python -m bot run --profile prod` starts the production profile instead (`prod_services()`):
 two Rasa replicas and two action servers behind nginx, two SMS workers, PostgreSQL and Redis
-given by DATABASE_URL, TRACKER_DATABASE_URL and REDIS_URL (`make run-prod` starts them).
+given by DATABASE_URL, TRACKER_DATABASE_URL and REDIS_URL. With PASS_SUPERVISED_STORES=1
+(`make run-prod`) the launcher runs PostgreSQL and Redis too, first, and watches them like the
+rest (`store_services()`); without it they are someone else's (systemd, a managed service).
 Ctrl-C (or SIGTERM) stops every process started. A process that dies, or fails its health
 check (its ready URL, or the heartbeat file of an SMS worker) for HEALTH_FAILURES checks in a
 row, is restarted with a growing delay (1 s, 2 s, 4 s… up to a minute, back to 1 s once it has
@@ -43,6 +45,8 @@ class Service:
     wave: int = 0  # started once every service of the waves before it is ready
     heartbeat: Path | None = None  # a file the process touches while healthy (no ready URL)
     metrics_port: int | None = None  # its Prometheus figures (bot/metrics.py), set by with_metrics()
+    ready_command: list[str] | None = None  # exits 0 once it serves (a database: no HTTP to ask)
+    stop_signal: int = signal.SIGTERM
 
 
 @dataclass
@@ -121,6 +125,25 @@ def prod_services(cfg: Settings, model: Path) -> list[Service]:
     return found
 
 
+STORES_WAVE = -1  # before everything: the app database is migrated once they answer
+
+
+def store_services() -> list[Service]:
+    """PostgreSQL and Redis in the foreground (scripts/*.sh serve), ports and folders from the
+    same variables the scripts read. Empty unless PASS_SUPERVISED_STORES=1."""
+    if os.environ.get("PASS_SUPERVISED_STORES") != "1":
+        return []
+    pg_port, redis_port = os.environ["PASS_TEST_PG_PORT"], os.environ["PASS_REDIS_PORT"]
+    pg_isready = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_isready"))[-1:]), Path("pg_isready"))
+    # SIGINT is PostgreSQL's fast shutdown: SIGTERM would wait for every client to leave.
+    return [Service("postgres", [str(ROOT / "scripts/postgres.sh"), "serve"], None,
+                    f"PostgreSQL      127.0.0.1:{pg_port} ({os.environ.get('PASS_PG_DIR')})", wave=STORES_WAVE,
+                    ready_command=[str(pg_isready), "-q", "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres"], stop_signal=signal.SIGINT),
+            Service("redis", [str(ROOT / "scripts/redis.sh"), "serve"], None,
+                    f"Redis           127.0.0.1:{redis_port}", wave=STORES_WAVE,
+                    ready_command=["redis-cli", "-p", redis_port, "ping"])]
+
+
 def with_metrics(found: list[Service], first_port: int | None) -> list[Service]:
     """Each service's metrics port, in order from `first_port` (PASS_METRICS_FIRST_PORT, default
     9400; 0 or empty: no metrics). nginx and the daily openings job have none."""
@@ -131,7 +154,7 @@ def with_metrics(found: list[Service], first_port: int | None) -> list[Service]:
             for service in found]
 
 
-WITHOUT_METRICS = {"proxy", "openings"}
+WITHOUT_METRICS = {"proxy", "openings", "postgres", "redis"}
 
 
 def metrics_first_port() -> int | None:
@@ -204,6 +227,13 @@ def child_environment(cfg: Settings) -> dict[str, str]:
     return env
 
 
+def _answers(command: list[str]) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as reply:
@@ -231,14 +261,16 @@ class Launcher:
         # A session of its own, so stopping reaches the whole process tree.
         return subprocess.Popen(service.argv, cwd=ROOT, env=env, start_new_session=True)
 
-    def start(self) -> None:
-        """Start every service, wave by wave (all but the last wave are ready on return)."""
-        waves = sorted({service.wave for service in self.to_start})
+    def start(self, until_wave: int | None = None) -> None:
+        """Start every service not started yet, wave by wave, up to `until_wave` (all): every
+        wave but the last is ready on return, and that one too when `until_wave` is given."""
+        waves = sorted({service.wave for service in self.to_start
+                        if service.name not in self.supervised and (until_wave is None or service.wave <= until_wave)})
         for wave in waves:
             for service in self.to_start:
                 if service.wave == wave:
                     self.supervised[service.name] = Supervised(self._spawn(service), time.monotonic())
-            if wave != waves[-1]:
+            if wave != waves[-1] or until_wave is not None:
                 self.wait_until_ready([s for s in self.to_start if s.wave == wave])
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
@@ -264,7 +296,7 @@ class Launcher:
         names = None if services is None else [s.name for s in services]
         while pending:
             self._check_alive(names)
-            pending = [s for s in pending if s.ready_url and not _ready(s.ready_url)]
+            pending = [s for s in pending if (s.ready_url or s.ready_command) and not self.healthy(s)]
             if pending and time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {READY_TIMEOUT_SECONDS} s: {', '.join(s.name for s in pending)}")
             if pending:
@@ -280,6 +312,8 @@ class Launcher:
     def healthy(self, service: Service) -> bool:
         if service.ready_url:
             return _ready(service.ready_url)
+        if service.ready_command:
+            return _answers(service.ready_command)
         if service.heartbeat:
             try:
                 return time.time() - service.heartbeat.stat().st_mtime < HEARTBEAT_STALE_SECONDS
@@ -348,17 +382,21 @@ class Launcher:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        for process in self.running.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for process in self.running.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            _end_group(process.pid)  # still running, or left behind by a process that died
-            process.wait()
+        """Stop every process, the last wave first: the databases go after those that use them."""
+        for wave in sorted({service.wave for service in self.to_start}, reverse=True):
+            in_wave = [(self._service(name), s.process) for name, s in self.supervised.items()
+                       if self._service(name).wave == wave]
+            for service, process in in_wave:
+                if process.poll() is None:
+                    os.killpg(process.pid, service.stop_signal)
+            deadline = time.monotonic() + STOP_GRACE_SECONDS
+            for _, process in in_wave:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+                _end_group(process.pid)  # still running, or left behind by a process that died
+                process.wait()
 
 
 def _end_group(pid: int) -> None:
@@ -383,14 +421,16 @@ def main(profile: str = "dev") -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     model = training.ensure_model()
-    database.upgrade(cfg.database_url)
-    notes = first_run_notes(cfg.database_url, profile)
-    launcher = Launcher(with_metrics((prod_services if profile == "prod" else services)(cfg, model),
-                                     metrics_first_port()), env)
+    stores = store_services() if profile == "prod" else []
+    launcher = Launcher(stores + with_metrics((prod_services if profile == "prod" else services)(cfg, model),
+                                              metrics_first_port()), env)
     # Explicit handlers: a launcher started in the background inherits an ignored SIGINT.
     signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
+        launcher.start(until_wave=STORES_WAVE)  # nothing to start unless the stores are ours
+        database.upgrade(cfg.database_url)
+        notes = first_run_notes(cfg.database_url, profile)
         launcher.start()
         launcher.wait_until_ready()
         print("\nThe PASS assistant is running:")

@@ -7,8 +7,9 @@ lack for a shared machine.
   Rasa's own parser in memory, which /proc never shows.
 - Rasa warnings that quote what a person wrote ("Parsed an intent '<their text>' which is not
   defined…", for a message starting with "/") are silenced in the Rasa process.
-- Every reply of the Rasa server carries the web chat's security headers, Sanic's own error
-  pages (404, 405, 413, 500) included: they are registered on the app Rasa builds.
+- Every reply of the Rasa server and of the action server carries the web chat's security
+  headers, Sanic's own error pages (404, 405, 413, 500) included: they are registered on the app
+  each one builds.
 - The action server listens on loopback only and runs an action only for a caller holding the
   shared token (header X-Pass-Action-Token, sent by Rasa from endpoints*.yml): another local
   process cannot run actions that read and write people's data.
@@ -33,7 +34,7 @@ def rasa_argv(argv: list[str], token: str) -> list[str]:
 
 def with_security_headers(app):
     """`app` answering with the web chat's headers on every reply (a route's own win)."""
-    from bot.channels.webchat import PAGE_HEADERS
+    from bot.webchat import PAGE_HEADERS  # not bot.channels: the action server does not load Rasa
 
     @app.on_response
     async def security_headers(request, reply) -> None:
@@ -86,7 +87,7 @@ def action_app(token: str):
             return response.json({"error": "unauthorised"}, status=401)
         return None
 
-    return app
+    return with_security_headers(app)
 
 
 def actions(argv: list[str]) -> None:

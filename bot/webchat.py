@@ -23,6 +23,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot import limits
 from bot.i18n import DEFAULT_LANGUAGE, N_, gettext, supported
 
+# Conversations are health data: never cached, never framed, no third party. Every server a
+# person or another local process can reach sends them (bot/serve.py: Rasa and action servers).
+PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+PAGE_HEADERS = {
+    **PRIVATE,
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+}
+
 WEB_DIR = Path(__file__).resolve().parent / "web"
 ASSETS = ("chat.css", "chat.js")
 RIGHT_TO_LEFT = frozenset({"ar", "fa"})

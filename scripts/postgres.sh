@@ -3,6 +3,9 @@
 #   scripts/postgres.sh start [db...]  installs Debian's postgresql if missing, starts a fresh cluster,
 #                               creates the databases (default pass_test), prints the first one's URL
 #   scripts/postgres.sh stop    stops it and removes its files
+#   scripts/postgres.sh prepare [db...]  start, create the databases, stop again; prints the URL
+#   scripts/postgres.sh serve   runs the prepared cluster in the foreground (as the postgres user
+#                               when root), for the launcher to supervise (make run-prod)
 # PASS_PG_DIR keeps the cluster in a directory of your choice across starts (make run-prod).
 set -euo pipefail
 PORT=${PASS_TEST_PG_PORT:-54329}
@@ -40,5 +43,21 @@ case "${1:-}" in
     if [ -n "$BIN" ] && [ -d "$DATA" ]; then as_postgres "$BIN/pg_ctl -D $DATA -m fast -w stop" >/dev/null || true; fi
     [ -n "${PASS_PG_DIR:-}" ] || rm -rf "$DATA"
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  prepare)
+    shift
+    url=$("$0" start "$@")
+    PASS_PG_DIR=$DATA "$0" stop
+    echo "$url"
+    ;;
+  serve)
+    BIN=$(pg_bin)
+    # exec, and setpriv rather than su: the launcher's signals reach postgres itself.
+    if [ "$(id -u)" = 0 ]; then
+      exec setpriv --reuid="$RUN_AS" --regid="$RUN_AS" --init-groups -- "$BIN/postgres" -D "$DATA" -p "$PORT" -k "$DATA" \
+        -c listen_addresses=127.0.0.1 -c max_connections=200 2>>"$DATA/server.log"
+    fi
+    exec "$BIN/postgres" -D "$DATA" -p "$PORT" -k "$DATA" -c listen_addresses=127.0.0.1 -c max_connections=200 \
+      2>>"$DATA/server.log"
+    ;;
+  *) echo "usage: $0 start|stop|prepare|serve" >&2; exit 2 ;;
 esac

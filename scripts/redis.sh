@@ -2,6 +2,7 @@
 # A Redis on 127.0.0.1:${PASS_REDIS_PORT:-63799} (Debian's redis-server), like scripts/postgres.sh.
 #   scripts/redis.sh start   installs redis-server if missing, starts it, prints its URL (redis://...)
 #   scripts/redis.sh stop    stops it and removes its files (unless PASS_REDIS_DIR was given)
+#   scripts/redis.sh serve   runs it in the foreground, for the launcher to supervise (make run-prod)
 # PASS_REDIS_DIR keeps the data in a directory of your choice (make run-prod: var/redis).
 set -euo pipefail
 PORT=${PASS_REDIS_PORT:-63799}
@@ -31,5 +32,13 @@ case "${1:-}" in
     fi
     if [ -z "${PASS_REDIS_DIR:-}" ]; then rm -rf "$DATA"; else rm -f "$DATA/redis.pid"; fi
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  serve)
+    if ! command -v redis-server >/dev/null; then
+      echo "installing Redis (Debian package)..." >&2
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
+    fi
+    mkdir -p "$DATA"
+    exec redis-server --bind 127.0.0.1 --port "$PORT" --dir "$DATA" --logfile "$DATA/redis.log" --save '' --appendonly no
+    ;;
+  *) echo "usage: $0 start|stop|serve" >&2; exit 2 ;;
 esac

@@ -44,6 +44,7 @@ def test_a_sqlite_backup_restores_both_databases_from_the_command_line(tmp_path,
     assert made.returncode == 0, made.stderr
     folder = var / "backups" / made.stdout.strip().rsplit("/", 1)[-1]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700  # nor the list of backups
     assert sorted(p.name for p in folder.iterdir()) == ["app.sqlite", "tracker.sqlite"]  # no key in it
     # Something goes wrong after the backup: the person is gone, the conversation grows.
     with session_scope(cfg.database_url) as session:
@@ -118,3 +119,40 @@ def test_a_backup_of_a_missing_or_unreadable_sqlite_file_fails_cleanly(tmp_path,
     assert "tracker database" in made.stderr and str(tracker) in made.stderr
     assert list((tmp_path / "var" / "backups").iterdir()) == []
     assert tracker.exists() == (damage != "missing")  # no empty database made where the real one was
+
+
+def test_a_restore_with_postgresql_away_says_which_database_in_one_line(tmp_path):
+    """The operator restores while the database server is down: one line saying which, no traceback."""
+    try:
+        backup._pg_tool("pg_restore")
+    except RuntimeError:
+        pytest.skip("pg_restore is not installed")
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "app.pgdump").write_bytes(b"PGDMP")
+    (folder / "tracker.pgdump").write_bytes(b"PGDMP")
+    closed = free_port()
+    url = f"postgresql://pass:secret-pw@127.0.0.1:{closed}/pass"
+    env = {**os.environ, "PASS_VAR_DIR": str(tmp_path / "var"), "DATABASE_URL": url, "TRACKER_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "bot", "restore", str(folder)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("restore failed: the app database") and f"127.0.0.1:{closed}/pass" in done.stderr
+    assert "secret-pw" not in done.stderr
+
+
+def test_a_restore_from_a_folder_that_is_no_backup_fails_cleanly(tmp_path, monkeypatch):
+    var = tmp_path / "var"
+    monkeypatch.setenv("PASS_VAR_DIR", str(var))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{var / 'pass.db'}")
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("TRACKER_DB", str(var / "tracker.db"))
+    var.mkdir()
+    wrong = tmp_path / "not-a-backup"
+    wrong.mkdir()
+    with pytest.raises(backup.BackupError, match="app.sqlite is missing"):
+        backup.restore(settings.load(), wrong)
+    (wrong / "app.sqlite").write_text("this is not SQLite " * 100)
+    with pytest.raises(backup.BackupError, match="could not be restored"):
+        backup.restore(settings.load(), wrong)

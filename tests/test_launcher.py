@@ -79,3 +79,59 @@ def test_what_a_killed_process_leaves_behind_goes_before_it_is_started_again(tmp
             time.sleep(0.05)
     finally:
         runner.stop()
+
+
+def test_make_run_prods_postgresql_and_redis_killed_are_restarted_and_answer_again(monkeypatch):
+    """`make run-prod` hands PostgreSQL and Redis to the launcher (PASS_SUPERVISED_STORES=1): a
+    store killed with SIGKILL comes back like any other process, with its data."""
+    import glob
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+    import time
+
+    import pytest
+    import sqlalchemy
+
+    from bot.settings import ROOT
+    from tests.e2e import free_port
+
+    if not glob.glob("/usr/lib/postgresql/*/bin/postgres") or not shutil.which("redis-server"):
+        pytest.skip("needs Debian's postgresql and redis-server (make test installs them)")
+    home = Path(tempfile.mkdtemp(prefix="pass-stores-"))
+    home.chmod(0o755)  # the postgres user keeps its cluster in here
+    pg_port, redis_port = free_port(), free_port()
+    for name, value in {"PASS_SUPERVISED_STORES": "1", "PASS_TEST_PG_PORT": str(pg_port),
+                        "PASS_PG_DIR": str(home / "postgres"), "PASS_REDIS_PORT": str(redis_port),
+                        "PASS_REDIS_DIR": str(home / "redis")}.items():
+        monkeypatch.setenv(name, value)
+    url = subprocess.run([str(ROOT / "scripts/postgres.sh"), "prepare", "pass"], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    stores = launcher.store_services()
+    assert [s.name for s in stores] == ["postgres", "redis"]
+    runner = launcher.Launcher(stores, dict(os.environ))
+    try:
+        runner.start(until_wave=launcher.STORES_WAVE)
+        engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+        with engine.begin() as db:
+            db.execute(sqlalchemy.text("CREATE TABLE kept (n int)"))
+            db.execute(sqlalchemy.text("INSERT INTO kept VALUES (7)"))
+        for name in ("postgres", "redis"):
+            runner.kill(name)
+            now = time.monotonic()
+            while not runner.supervise_once(now, check_health=False):
+                now += 0.5
+            runner.wait_until_ready([runner._service(name)])
+            assert runner.supervised[name].restarts == 1
+        with engine.begin() as db:
+            assert db.execute(sqlalchemy.text("SELECT n FROM kept")).scalar_one() == 7
+        assert subprocess.run(["redis-cli", "-p", str(redis_port), "ping"], capture_output=True,
+                              text=True).stdout.strip() == "PONG"
+    finally:
+        runner.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    # Stopped, nothing of them is left: the ports are free for the next start.
+    assert subprocess.run(["redis-cli", "-p", str(redis_port), "ping"], capture_output=True).returncode != 0
+    assert not runner.healthy(stores[0])

@@ -13,6 +13,7 @@ import requests
 
 from bot.channels.rest import RestInput
 from bot.serve import ACTION_TOKEN_HEADER
+from bot.webchat import PAGE_HEADERS
 
 SECRET_FILES = ("rasa.token", "action.token", "hash.key", "data.key", "webchat.key", "twilio-dev.token")
 
@@ -59,6 +60,11 @@ def test_the_action_server_runs_actions_only_for_rasa(bot):
     assert requests.post(f"{url}/webhook", json=call, timeout=5).status_code == 401
     wrong = requests.post(f"{url}/webhook", json=call, headers={ACTION_TOKEN_HEADER: "guess"}, timeout=5)
     assert wrong.status_code == 401
+    # Its refusals and Sanic's own error pages carry the same headers as every page.
+    for reply in (wrong, requests.get(f"{url}/no-such-page", timeout=5),
+                  requests.delete(f"{url}/webhook", timeout=5)):
+        for name, value in PAGE_HEADERS.items():
+            assert reply.headers.get(name) == value, (reply.status_code, name)
     # ...and Rasa itself, holding the token, still runs them: a conversation goes on.
     assert bot.texts("exposure-check", "bonjour")
 

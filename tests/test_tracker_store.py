@@ -227,3 +227,23 @@ def test_a_tracker_of_every_session_saved_back_is_not_kept_as_the_latest_session
         await store.save(tracker)
     asyncio.run(save_full())
     assert retrieved(store, "m") == fresh_read(store, "m")
+
+
+def test_a_connection_broken_by_a_database_restart_is_read_again_not_taken_for_a_new_conversation(store, monkeypatch):
+    """After PostgreSQL was killed and restarted under `make run-prod`, a replica's first read
+    failed on a dead pooled connection and Rasa ran the turn on an empty tracker: the person
+    was greeted as if new. The read is made once more on a new connection."""
+    started(store, "r")
+    store._forget("r")  # as in another replica: read from the database
+    real, broken = store._event_query, [True]
+
+    def breaks_once(*args, **kwargs):
+        if broken.pop() if broken else False:
+            raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"),
+                                          connection_invalidated=True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_event_query", breaks_once)
+    tracker = asyncio.run(store.retrieve("r"))
+    assert tracker is not None and [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["bonjour"]
+    assert broken == []

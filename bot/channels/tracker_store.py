@@ -144,11 +144,21 @@ class ErasingTrackerStore(SQLTrackerStore):
             if tracker is not None:
                 setattr(tracker, ALL_SESSIONS, True)  # never kept: a turn reads the latest session only
             return tracker
+        try:
+            tracker = self._latest_session(sender_id)
+        except sa.exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # A pooled connection broken by a database restart that the pre-ping let through
+            # (seen after PostgreSQL was killed under make run-prod): read once more on a new
+            # one, rather than let Rasa run the turn on an empty tracker.
+            tracker = self._latest_session(sender_id)
+        return copy_tracker(tracker) if tracker is not None else None
+
+    def _latest_session(self, sender_id: str) -> DialogueStateTracker | None:
         cached = self._cached(sender_id)
         tracker = self._catch_up(sender_id, cached) if cached else None
-        if tracker is None:
-            tracker = self._read(sender_id)
-        return copy_tracker(tracker) if tracker is not None else None
+        return tracker if tracker is not None else self._read(sender_id)
 
     def _catch_up(self, sender_id: str, cached: Cached) -> DialogueStateTracker | None:
         """The cached tracker with the rows added since (by another replica), or None when it

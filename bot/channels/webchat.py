@@ -32,13 +32,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000
 CONTENT_TYPES = {"chat.css": "text/css; charset=utf-8", "chat.js": "text/javascript; charset=utf-8"}
-# Conversations are health data: never cached, never framed, no third party.
-PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
-PAGE_HEADERS = {
-    **PRIVATE,
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-}
+PRIVATE, PAGE_HEADERS = webchat.PRIVATE, webchat.PAGE_HEADERS
 
 
 class WebChatInput(InputChannel):
