@@ -1,10 +1,12 @@
 """`make bench`: our assistant (production profile) side by side with the stock `rasa init` bot,
-in the same run on the same machine. Writes bench/results/<date>.json and prints the markdown
+bare and in the equivalent set-up (bench/stock_equivalent.py: custom actions, SQL tracker store
+on the same PostgreSQL, Redis lock store, two replicas behind nginx), in the same run on the same
+machine. Writes bench/results/<date>.json and prints the markdown
 table for the README.
 
 Measured: cold training time; REST throughput and p50/p95/p99 latency at 1, 10 and 50 concurrent
 conversations (ours: real screenings, actions and databases included; stock: greet / mood /
-affirm / goodbye); NLU parse latency; resident memory of every process; SMS segments of a
+affirm / goodbye), with the CPU time per message of each kind of process; NLU parse latency; resident memory of every process; SMS segments of a
 screening + rights checklist + booking (every language); 10 000 due reminders through the real SMS
 workers to the fake Twilio. The machine may be shared: the load average is recorded.
 """
@@ -26,7 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load, reminders  # noqa: E402
+from bench import load, reminders, stock_equivalent  # noqa: E402
 from bot import interview  # noqa: E402
 from bot.rendering import SMS, render  # noqa: E402
 from bot.responses import LANGUAGE_NAMES  # noqa: E402
@@ -93,6 +95,57 @@ def process_tree(root_pid: int) -> list[int]:
     return found
 
 
+def role(pid: int) -> str | None:
+    """What a process is, for the CPU table (None: not one we count)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    for needle, name in (("bot.serve rasa", "Rasa"), ("rasa run", "Rasa"), ("bot.serve actions", "action servers"),
+                         ("rasa_sdk", "action servers"), ("nginx", "nginx"), ("postgres", "PostgreSQL"),
+                         ("redis", "Redis"), ("sms worker", "SMS workers")):
+        if needle in command:
+            return name
+    return "other"
+
+
+def cpu_seconds(roots: list[int]) -> dict[str, float]:
+    """CPU time (user + system) so far of every process under `roots`, summed by role."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for pid in {p for root in roots for p in process_tree(root)}:
+        name = role(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if name:
+            found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def store_pids() -> list[int]:
+    """PostgreSQL's postmaster and Redis, as scripts/*.sh started them for the bench."""
+    found = []
+    for pid_file in (Path(f"/tmp/pass-test-pg-{PG_PORT}/postmaster.pid"), Path(f"/tmp/pass-redis-{REDIS_PORT}/redis.pid")):
+        try:
+            found.append(int(pid_file.read_text().split()[0]))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
+
+
+def measured(url: str, messages: list[str], concurrency: int, roots: list[int]) -> dict:
+    """One load level, with the CPU time per message of each role (ms) while it ran."""
+    before = cpu_seconds(roots)
+    result = load.run(f"{url}/webhooks/rest/webhook", messages, concurrency, SECONDS_PER_LEVEL)
+    after = cpu_seconds(roots)
+    count = max(result["messages"], 1)
+    result["cpu_ms_per_message"] = {name: round((after[name] - before.get(name, 0.0)) * 1000 / count, 2)
+                                    for name in sorted(after)}
+    return result
+
+
 def memory(root_pid: int) -> dict[str, float]:
     """Resident memory (MB) of every process under root_pid, named by its command line."""
     found = {}
@@ -147,7 +200,8 @@ def screening_segments(base: str, language: str) -> dict:
 
 def start_ours(var_dir: Path) -> tuple[subprocess.Popen, dict, list[str]]:
     stores = {**ENV, "PASS_TEST_PG_PORT": PG_PORT, "PASS_REDIS_PORT": REDIS_PORT}
-    pg = subprocess.run([str(ROOT / "scripts/postgres.sh"), "start", "pass", "pass_tracker", "pass_reminders"],
+    pg = subprocess.run([str(ROOT / "scripts/postgres.sh"), "start", "pass", "pass_tracker", "pass_reminders",
+                         "stock_tracker"],
                         env=stores, check=True, capture_output=True, text=True).stdout.strip()
     redis = subprocess.run([str(ROOT / "scripts/redis.sh"), "start"], env=stores, check=True,
                            capture_output=True, text=True).stdout.strip()
@@ -192,6 +246,7 @@ def main() -> int:
     started = time.perf_counter()
     results: dict = {"date": date.today().isoformat(), "cpus": os.cpu_count(), "load_average_start": os.getloadavg()}
     ours = stock = None
+    equivalent: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="pass-bench-") as temp:
         temp = Path(temp)
         try:
@@ -203,7 +258,11 @@ def main() -> int:
                 "stock": timed([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(temp / "stock")],
                                cwd=temp, env={**ENV, "RASA_CACHE_DIRECTORY": str(temp / "cache-stock")}),
             }
-            print("starting both assistants...", flush=True)
+            stock_equivalent.prepare(temp / "stock", temp / "stock-sql")
+            results["training_s"]["equivalent"] = timed(
+                [sys.executable, "-m", "rasa", "train"], cwd=temp / "stock-sql",
+                env={**ENV, "RASA_CACHE_DIRECTORY": str(temp / "cache-equivalent")})
+            print("starting the three assistants...", flush=True)
             (temp / "var").mkdir()
             ours, env, (reminders_db,) = start_ours(temp / "var")
             stock_port = free_port()
@@ -212,14 +271,21 @@ def main() -> int:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             stock_url = f"http://127.0.0.1:{stock_port}"
             wait_for(f"{stock_url}/", stock)
-            for name, url, messages in (("ours", env["url"], OUR_SCREENING), ("stock", stock_url, STOCK_CONVERSATION)):
+            ports = {name: free_port() for name in ("rasa", "actions", "r1", "r2", "a1", "a2")}
+            equivalent = stock_equivalent.start(temp / "stock-sql", ports, PG_PORT, REDIS_PORT, "stock_tracker", ENV,
+                                                wait_for)
+            stores = store_pids()
+            systems = (("ours", env["url"], OUR_SCREENING, [ours.pid, *stores]),
+                       ("stock", stock_url, STOCK_CONVERSATION, [stock.pid]),
+                       ("equivalent", f"http://127.0.0.1:{ports['rasa']}", STOCK_CONVERSATION,
+                        [p.pid for p in equivalent] + stores))
+            for name, url, messages, _ in systems:
                 load.run(f"{url}/webhooks/rest/webhook", messages, 2, 3)  # warm up
-            results["rest"] = {"ours": [], "stock": []}
+            results["rest"] = {name: [] for name, *_ in systems}
             for concurrency in CONCURRENCY:
-                for name, url, messages in (("ours", env["url"], OUR_SCREENING), ("stock", stock_url, STOCK_CONVERSATION)):
+                for name, url, messages, roots in systems:
                     print(f"REST {name} at {concurrency}...", flush=True)
-                    results["rest"][name].append(load.run(f"{url}/webhooks/rest/webhook", messages, concurrency,
-                                                          SECONDS_PER_LEVEL))
+                    results["rest"][name].append(measured(url, messages, concurrency, roots))
             results["parse"] = {
                 "ours": load.parse_latency(f"{env['url']}/model/parse?token=bench-token", PARSE_TEXTS, 200),
                 "stock": load.parse_latency(f"{stock_url}/model/parse", STOCK_PARSE_TEXTS, 200)}
@@ -228,11 +294,15 @@ def main() -> int:
             results["sms_segments"] = {language: screening_segments(env["url"], language)
                                        for language in GREETINGS}
             stop(stock)
+            for process in equivalent:
+                stop(process, signal.SIGTERM)
             stop(ours)
             print(f"{REMINDERS} reminders...", flush=True)
             results["reminders"] = reminders.run(reminders_db, str(temp / "var"), REMINDERS)
         finally:
             stop(stock)
+            for process in equivalent:
+                stop(process, signal.SIGTERM)
             stop(ours)
             stop_stores()
     results["load_average_end"] = os.getloadavg()
@@ -256,10 +326,28 @@ def table(r: dict) -> str:
         lines.append(f"| {o['concurrency']} | {o['messages_per_s']} ({o['conversations_per_s']} screenings/s, "
                      f"{o['errors']} errors) | {o['p50_ms']} / {o['p95_ms']} / {o['p99_ms']} | {s['messages_per_s']} "
                      f"({s['errors']} errors) | {s['p50_ms']} / {s['p95_ms']} / {s['p99_ms']} | {ratio:.2f}× |")
+    equivalent = r["rest"].get("equivalent")
+    if equivalent:
+        lines += ["", "| REST, concurrent conversations | equivalent stock msg/s | equivalent p50 / p95 / p99 ms | ratio ours/equivalent |",
+                  "|---|---|---|---|"]
+        for o, e in zip(ours, equivalent):
+            ratio = o["messages_per_s"] / e["messages_per_s"] if e["messages_per_s"] else float("nan")
+            lines.append(f"| {o['concurrency']} | {e['messages_per_s']} ({e['errors']} errors) | "
+                         f"{e['p50_ms']} / {e['p95_ms']} / {e['p99_ms']} | {ratio:.2f}× |")
+    roles = sorted({name for runs in r["rest"].values() for run in runs for name in run.get("cpu_ms_per_message", {})})
+    if roles:
+        lines += ["", "| CPU ms per message | conversations | " + " | ".join(roles) + " | all |",
+                  "|---|---|" + "---|" * (len(roles) + 1)]
+        for system, runs in r["rest"].items():
+            for run in runs:
+                cpu = run.get("cpu_ms_per_message", {})
+                lines.append(f"| {system} | {run['concurrency']} | " + " | ".join(str(cpu.get(n, "–")) for n in roles)
+                             + f" | {sum(cpu.values()):.1f} |")
     p, t = r["parse"], r["training_s"]
     lines += ["", "| other | ours | stock `rasa init` |", "|---|---|---|",
               f"| NLU parse p50 / p95 | {p['ours']['p50_ms']} / {p['ours']['p95_ms']} ms | {p['stock']['p50_ms']} / {p['stock']['p95_ms']} ms |",
-              f"| training, cold cache | {t['ours']} s | {t['stock']} s (init + training) |",
+              f"| training, cold cache | {t['ours']} s | {t['stock']} s (init + training); equivalent "
+              f"{t.get('equivalent', '–')} s |",
               f"| memory (RSS, all processes) | {sum(r['memory_mb']['ours'].values()):.0f} MB | {sum(r['memory_mb']['stock'].values()):.0f} MB |"]
     for language, s in r["sms_segments"].items():
         lines.append(f"| SMS, screening + checklist + booking ({language}) | {s['segments']} segments in {s['sms']} SMS, "
