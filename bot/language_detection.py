@@ -29,6 +29,11 @@ NOT_YET_OURS = (
 MIN_WORDS = 3  # "ok merci", "hello" or a name say nothing reliable about a language
 MIN_LETTERS = 10
 MIN_CONFIDENCE = 0.5  # share of the probability among the candidate languages
+# Or a clear lead: "hi, I need a doctor" is English at 0.46, three times the next language. On
+# the held-out NLU sets (1,348 messages) this reads 29 more right and 5 more wrong: 3 of them as
+# French, what an unread message gets anyway, one "thank you bhai" as English, one Latin-script
+# Dari as Portuguese.
+MIN_LEAD_CONFIDENCE, LEAD = 0.45, 2.5
 # Saying "we don't speak your language" to someone we could have understood is worse than
 # answering in French: Latin-script Persian or Bengali can look like Swahili or Yoruba.
 MIN_CONFIDENCE_UNSUPPORTED = 0.8
@@ -92,7 +97,9 @@ def detect(text: str) -> Detection:
     best = values[0]
     code = best.language.iso_code_639_1.name.lower()
     if best.language in OURS.values():
-        return Detection(language=code) if best.value >= MIN_CONFIDENCE else Detection()
+        second = values[1].value if len(values) > 1 else 0.0
+        clear = best.value >= MIN_CONFIDENCE or (best.value >= MIN_LEAD_CONFIDENCE and best.value >= LEAD * second)
+        return Detection(language=code) if clear else Detection()
     # Russian or Ukrainian: all that matters is that it is none of ours.
     not_ours = sum(v.value for v in values if v.language not in OURS.values())
     return Detection(unsupported=code) if not_ours >= MIN_CONFIDENCE_UNSUPPORTED else Detection()

@@ -12,12 +12,15 @@ from bot.language_detection import Detection, annotate, detect, understood
     ("سلام، من مریض هستم و بیمه ندارم", "fa"),
     ("hola estoy enfermo y no tengo seguro", "es"),
     ("ola estou doente e nao tenho seguro", "pt"),
+    # Under half the probability, but three times the next language: a clear lead.
+    ("hi, I need a doctor", "en"),
 ])
 def test_a_clear_message_in_one_of_our_languages_is_recognised(text, language):
     assert detect(text) == Detection(language=language)
 
 
-@pytest.mark.parametrize("text", ["ok merci", "hello", "1", "Mohamed", "/affirm", "", "ok ok ok"])
+@pytest.mark.parametrize("text", ["ok merci", "hello", "1", "Mohamed", "/affirm", "", "ok ok ok",
+                                  "hello I am sick"])  # English at 0.23, German 0.13: no clear lead
 def test_short_texts_and_payloads_say_nothing(text):
     assert detect(text) == Detection()
 
