@@ -29,7 +29,7 @@ run-prod: install catalogs
 	  $(PROD_STORES) PASS_SUPERVISED_STORES=1 DATABASE_URL=$$pg TRACKER_DATABASE_URL=$${pg%/pass}/pass_tracker \
 	  REDIS_URL=redis://127.0.0.1:$(PROD_REDIS_PORT)/0 $(PY) -m bot run --profile prod
 
-# Both databases of the development profile into var/backups/<UTC time>/ (README "Operating it");
+# Both databases of the development profile into var/backups/<UTC time>/ (docs/operations.md);
 # with DATABASE_URL / TRACKER_DATABASE_URL set, the PostgreSQL ones (pg_dump).
 backup: install
 	$(PY) -m bot backup
@@ -93,7 +93,7 @@ lock:
 	  /tmp/pass-lock-venv/bin/pip freeze --all | grep -v -E '^(pip|pass-saint-denis)[= ]' | sort -f; } > requirements.lock
 
 # Our assistant (production profile) against the stock `rasa init` bot, same run, same machine:
-# writes bench/results/<date>.json and prints the README table (about 10 minutes); then the cost
+# writes bench/results/<date>.json and prints the tables of docs/benchmarks.md (about 12 minutes); then the cost
 # of a turn along a long conversation, SQLite and PostgreSQL (about 8 minutes), and what a
 # person's path costs in SMS, the personas answering in words (about 2 minutes).
 bench: install catalogs
@@ -103,7 +103,7 @@ bench: install catalogs
 	$(PY) -m tests.personas.run --sms-cost  # SMS per person, answered in words
 
 # Compare NLU pipelines (LogisticRegression, LR with wider n-grams, DIET) by 5-fold cross-validation
-# and training time (README figures; long: DIET trains five times).
+# and training time (docs/benchmarks.md; long: DIET trains five times).
 nlu-compare: install
 	$(PY) bench/nlu_pipelines.py
 

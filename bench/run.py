@@ -2,7 +2,7 @@
 bare and in the equivalent set-up (bench/stock_equivalent.py: custom actions, SQL tracker store
 on the same PostgreSQL, Redis lock store, two replicas behind nginx), in the same run on the same
 machine. Writes bench/results/<date>.json and prints the markdown
-table for the README.
+tables of docs/benchmarks.md.
 
 Measured: cold training time; REST throughput and p50/p95/p99 latency at 1, 10 and 50 concurrent
 conversations (ours: real screenings, actions and databases included; stock: greet / mood /

@@ -111,7 +111,7 @@ RESPONSES: dict[str, Response] = {
         sms=N_("Hello! I am the health assistant of Saint-Denis, for care without paying upfront."),
     ),
     "utter_consent_notice": Response(
-        # What is kept, why, for how long, who sees it, how to erase (README "Privacy"). Bump
+        # What is kept, why, for how long, who sees it, how to erase (docs/privacy.md). Bump
         # bot.people.CONSENT_VERSION whenever this text changes.
         N_("We keep your language and your answers (and your number, encrypted, for SMS) to guide "
            "you to care, until 12 months after your last message. Only the social workers of the "
@@ -131,7 +131,7 @@ RESPONSES: dict[str, Response] = {
         N_("Do you agree that we keep your answers for this?"), choices=YES_NO
     ),
     "utter_no_consent": Response(
-        # Exactly what a refusal keeps (bot/channels/tracker_store.py, README "Privacy").
+        # Exactly what a refusal keeps (bot/channels/tracker_store.py, docs/privacy.md).
         N_("OK: nothing you wrote is kept. We keep only your language (and for SMS your number, "
            "encrypted, to answer you), 12 months at most. You can still go to a municipal health "
            "centre and ask for the social worker. Write HELLO to start again."),

@@ -1,4 +1,4 @@
-"""`python -m bot backup` and `restore`: what was there comes back (README "Operating it")."""
+"""`python -m bot backup` and `restore`: what was there comes back (docs/operations.md)."""
 from __future__ import annotations
 
 import os

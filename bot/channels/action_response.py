@@ -1,6 +1,6 @@
 """Rasa 3.6 checks every action server response with `jsonschema.validate`, which first re-checks
 the schema itself against its metaschema: with the event schema, that was more than half of the
-Rasa server's CPU per turn in our profile (bench/, README "Benchmarks"). The response is still
+Rasa server's CPU per turn in our profile (bench/, docs/benchmarks.md). The response is still
 validated in full, by a validator built once from the same schema; a bad response still fails the
 turn with the same `ValidationError` and message.
 
