@@ -58,6 +58,15 @@ def person_for(session: Session, key: str) -> Person | None:
     return session.execute(select(Person).where(Person.key == key)).scalar_one_or_none()
 
 
+def upcoming_appointment(session: Session, key: str, now: datetime | None = None) -> Appointment | None:
+    """The next appointment of the person this key stands for (their own, or proved by a
+    reference), or None."""
+    from bot.booking import appointments
+
+    person = person_for(session, key)
+    return appointments.upcoming_for_person(session, person.id, now or _now()) if person else None
+
+
 def link_reference(session: Session, key: str, reference: str) -> Person | None:
     """Someone writes a booking reference in another conversation (a new phone, the web chat
     after SMS): that conversation resumes the case of the person who booked. None when no

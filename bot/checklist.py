@@ -28,6 +28,9 @@ def right_response(right: str) -> str:
     return f"utter_right_{right.lower()}"
 
 
+IDENTITY_PAPERS = frozenset({"ID_DOCUMENT", "ID_WITH_PHOTO"})  # the hint's example, a passport, is one
+
+
 def document_response(document: str) -> str:
     return f"utter_doc_{document.lower()}"
 
@@ -63,7 +66,8 @@ def documents_noted(noted: list[str], missing: list[str]) -> list[Message]:
     nothing is); nothing noted: the papers still to get, and how to say which one they have."""
     missing_items = [document_response(d) for d in missing]
     if not noted:
-        return [Message("utter_documents_missing", {"items": missing_items}), Message("utter_document_name_hint")] \
+        hint = "utter_document_name_hint" if any(d in IDENTITY_PAPERS for d in missing) else "utter_document_name_hint_plain"
+        return [Message("utter_documents_missing", {"items": missing_items}), Message(hint)] \
             if missing else [Message("utter_documents_all_held")]
     messages = [Message("utter_documents_noted", {"items": [document_response(d) for d in noted]})]
     if missing:

@@ -139,7 +139,7 @@ def _yes_no(fact: str, text: str, intent: str | None, confidence: float, languag
     value = None
     if fact == "saint_denis_link":
         value = reading.saint_denis(text, language)
-    elif fact == "hosted_by_third_party" and reading.facts_stated(text, language).get(fact):
+    elif fact == "hosted_by_third_party" and reading.hosted(text, language):
         value = True  # "me aloja un amigo", "chez mon frère": a yes said as the fact itself
     if value is None:
         # "J'ai …" answers yes to "do you have…" questions, never to "do you need care urgently

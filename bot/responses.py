@@ -467,6 +467,8 @@ RESPONSES: dict[str, Response] = {
     "utter_documents_noted": Response(N_("Noted, you have:"), items=True),
     "utter_documents_all_held": Response(N_("You have every paper on the list: bring them all to the appointment.")),
     "utter_document_name_hint": Response(N_("If you have one of them, write its name (for example: passport).")),
+    # When no identity paper is still to get: "passport" would name one they already have.
+    "utter_document_name_hint_plain": Response(N_("If you have one of them, write its name.")),
     "utter_renewal_offer": Response(
         N_("Your health cover must be renewed before it ends: a social worker can help you with that."),
     ),

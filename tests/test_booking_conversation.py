@@ -1,5 +1,6 @@
 """End to end: after the checklist, the person is offered free times, books one by number,
 is recognised when they come back, and can move or cancel by keyword."""
+import json
 import os
 import re
 import subprocess
@@ -19,13 +20,19 @@ ANSWERS = {"urgent": "non", "nationality_group": "3", "residence_status": "4", "
            "has_photo_id": "oui", "unaccompanied_minor": "non"}
 
 
-def screen_and_answer(bot, sender):
+ANSWERS_EN = {**ANSWERS, "urgent": "no", "age": "30 years old", "months_in_france": "8 months",
+              "has_stable_address": "yes", "has_domiciliation": "yes", "hosted_by_third_party": "no",
+              "has_photo_id": "yes", "unaccompanied_minor": "no"}
+
+
+def screen_and_answer(bot, sender, language="fr"):
     from tests.test_rights_conversation import question_of
 
-    for text in SCREENING["fr"]:
+    answers = ANSWERS if language == "fr" else ANSWERS_EN
+    for text in SCREENING[language]:
         replies = bot.say(sender, text)
-    while (fact := question_of(replies[-1]["text"], "fr")) is not None:
-        replies = bot.say(sender, ANSWERS[fact])
+    while (fact := question_of(replies[-1]["text"], language)) is not None:
+        replies = bot.say(sender, answers[fact])
     return replies
 
 
@@ -78,3 +85,28 @@ def test_book_by_naming_the_time_in_words(bot, open_slots):
     weekday, hour = title.split()[0], title.split()[-1].replace(":", "h")
     booked = bot.texts(sender, f"{weekday} à {hour} svp")[-1]
     assert booked.startswith("Votre rendez-vous") and title in booked
+
+
+@pytest.mark.parametrize("language, wanted, question, keep, kept", [
+    ("fr", "je voudrais un rendez-vous svp", "Répondez 1 pour déplacer votre rendez-vous du", "non merci",
+     "Rien n'est changé"),
+    ("en", "i want an appointment please", "Reply 1 to move your appointment of", "no thanks", "Nothing is changed"),
+])
+def test_a_booked_person_asking_for_an_appointment_is_asked_before_anything_is_moved(
+        bot, open_slots, language, wanted, question, keep, kept):
+    """Times offered to someone already booked would replace their appointment at the first pick:
+    they are told of it and asked first, in words."""
+    sender = f"booking-again-{language}"
+    screen_and_answer(bot, sender, language)
+    booked = bot.texts(sender, "1")[-1]
+    asked = bot.texts(sender, wanted)[-1]
+    assert asked.startswith(question), asked
+    assert re.search(r"\d{1,2}:\d{2}", asked)  # the appointment they have, with its time
+    assert bot.texts(sender, keep)[-1].startswith(kept)
+    assert bot.slots(sender)["has_appointment"] is True
+    reference = re.search(r"R[ée]f[ée]rence ?: (\w{6})", booked)
+    listed = subprocess.run([sys.executable, "-m", "bot", "appointments", "list", "--json"], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "DATABASE_URL": f"sqlite:///{bot.var_dir / 'pass.db'}",
+                                            "PASS_VAR_DIR": str(bot.var_dir)})
+    mine = [a for a in json.loads(listed.stdout) if a["reference"] == reference.group(1)]
+    assert [a["status"] for a in mine] == ["booked"]  # the same appointment, still booked

@@ -1,4 +1,5 @@
 from bot import checklist
+from bot.rendering import render
 from bot.checklist import Message
 
 
@@ -64,6 +65,10 @@ def test_papers_said_held_are_noted_then_what_is_still_missing():
     assert noted[0].params["items"] == ["utter_doc_tax_notice"]
     assert [m.response for m in checklist.documents_noted(["TAX_NOTICE"], [])] == ["utter_documents_noted",
                                                                                   "utter_documents_all_held"]
-    # nothing recognised: what is missing, and how to name a paper
-    assert [m.response for m in checklist.documents_noted([], ["TAX_NOTICE"])] == ["utter_documents_missing",
-                                                                                  "utter_document_name_hint"]
+    # nothing recognised: what is missing, and how to name a paper; the example, a passport,
+    # only when an identity paper is still missing (not one they said they have)
+    assert [m.response for m in checklist.documents_noted([], ["TAX_NOTICE", "ID_WITH_PHOTO"])] == [
+        "utter_documents_missing", "utter_document_name_hint"]
+    plain = [m.response for m in checklist.documents_noted([], ["TAX_NOTICE"])]
+    assert plain == ["utter_documents_missing", "utter_document_name_hint_plain"]
+    assert "passport" not in render(plain[1], "en").text and "passeport" not in render(plain[1], "fr").text

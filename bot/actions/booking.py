@@ -22,8 +22,7 @@ def _now() -> datetime:
 
 
 def _upcoming(session, key: str):
-    person = case.person_for(session, key)  # their own key, or the one their reference proved
-    return appointments.upcoming_for_person(session, person.id, _now()) if person else None
+    return case.upcoming_appointment(session, key, _now())
 
 
 def menu_before_latest_message(events: list[dict]) -> list[dict]:
@@ -80,6 +79,14 @@ class ActionOfferSlots(Action):
                 dispatcher.utter_message(response="utter_case_changed")
                 for message in checklist.checklist(resumed.outcome, held=resumed.held):
                     dispatcher.utter_message(response=message.response, **message.params)
+        if not _move_under_way(tracker):
+            key = store.key_for(tracker.sender_id)
+            booked = await store.run(lambda session: _upcoming(session, key) is not None
+                                     and case.replying_to(session, key) != "reminder")
+            if booked:
+                # Already booked: a time picked now would replace that appointment, so they are
+                # asked first ("Reply 1 to move your appointment of …"), as after CHANGER.
+                return [FollowupAction("action_reschedule_appointment")]
         free = await store.run(lambda session: [
             {"payload": payload("choose_slot", slot_id=str(slot.id)), "start": appointments.start_iso(slot)}
             for slot in appointments.free_slots(session, _now() + MIN_NOTICE)
@@ -91,6 +98,14 @@ class ActionOfferSlots(Action):
             return []
         dispatcher.utter_message(response="utter_offer_slots", slots=free)
         return events
+
+
+def _move_under_way(tracker: Tracker) -> bool:
+    """The times are offered to a booked person only to move: they confirmed it (its button, its
+    number or a clear yes), or picked a time that could not be booked (the offer again). A reply
+    to a reminder (CHANGER, RDV) moves at once: action_reschedule_appointment sends it here."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return _confirmed(tracker) == "move" or intent == "choose_slot"
 
 
 class ActionBookSlot(Action):

@@ -1,7 +1,6 @@
 """The PASS inclusion screening form and its outcome (bot.screening does the deciding)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import case, people, screening
-from bot.booking import appointments
 from bot.actions import store
 from bot.actions.asking import AskingFormValidation
 from bot.actions.handoff import hand_over
@@ -84,9 +82,7 @@ class ActionEvaluateScreening(Action):
             key = store.key_for(tracker.sender_id)
 
             def booked(session):
-                person = case.person_for(session, key)
-                return person is not None and appointments.upcoming_for_person(
-                    session, person.id, datetime.now(timezone.utc)) is not None
+                return case.upcoming_appointment(session, key) is not None
 
             if await store.run(booked):
                 dispatcher.utter_message(response="utter_not_understood_free")

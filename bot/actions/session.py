@@ -4,7 +4,6 @@ their appointment); a new person is answered in the language their link presets 
 The association tag of the link (web chat `?src=`) is kept with the person, the first time."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import case, people
 from bot.actions import store
-from bot.booking import appointments
 from bot.i18n import supported
 
 
@@ -32,8 +30,7 @@ class ActionSessionStart(Action):
             person = case.person_for(session, key)  # or the person their reference proved
             if person is None:
                 return None, False
-            upcoming = appointments.upcoming_for_person(session, person.id, datetime.now(timezone.utc))
-            return person.language, upcoming is not None
+            return person.language, case.upcoming_appointment(session, key) is not None
 
         events: list[EventType] = [SessionStarted()]
         stored_language, has_appointment = await store.run(known)

@@ -245,6 +245,14 @@ def saint_denis(text: str, language: str) -> Optional[bool]:
     return None
 
 
+def hosted(text: str, language: str) -> bool:
+    """"me aloja un amigo", "chez mon frère": staying at someone's, said and not negated."""
+    said = tokens(text)
+    spans = _find(said, _phrases(language, "hosted"))
+    negations = _negation_at(said, language)
+    return bool(spans) and not any(_is_negated(s, e, negations, language) for s, e in spans)
+
+
 def facts_stated(text: str, language: str) -> dict[str, Any]:
     """Facts a message states beyond the question asked, each only when the words are clear:
     "je suis demandeur d'asile et je suis malade" -> residence_status, health_problem;
@@ -256,8 +264,7 @@ def facts_stated(text: str, language: str) -> dict[str, Any]:
     if spans and not any(_is_negated(s, e, negations, language) for s, e in spans):
         facts["health_problem"] = True
     # "je suis hébergé chez un ami" told at the address question: the hosting question is answered.
-    spans = _find(said, _phrases(language, "hosted"))
-    if spans and not any(_is_negated(s, e, negations, language) for s, e in spans):
+    if hosted(text, language):
         facts["hosted_by_third_party"] = True
     # Not the nationality: "en France depuis 8 mois" names a country, not the person's.
     for fact in ("residence_status", "current_cover"):
