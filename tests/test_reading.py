@@ -233,3 +233,18 @@ def test_amounts_said_one_after_the_other_are_added_never_a_range(text, language
 ])
 def test_the_papers_a_person_says_they_have_are_named_in_every_language(text, language, named):
     assert reading.documents_named(text, language) == named
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("outside europe", "en", "THIRD_COUNTRY"),  # at the nationality question, found by hand
+    ("I am not european", "en", "THIRD_COUNTRY"),
+    ("european", "en", "EU_EEA_CH"),
+    ("hors europe", "fr", "THIRD_COUNTRY"),
+    ("je suis pas européen", "fr", "THIRD_COUNTRY"),
+    ("je suis européenne", "fr", "EU_EEA_CH"),
+    ("soy de fuera de europa", "es", "THIRD_COUNTRY"),
+    ("não europeu", "pt", "THIRD_COUNTRY"),
+    ("sunt din afara europei", "ro", "THIRD_COUNTRY"),
+])
+def test_a_nationality_said_as_a_region_or_not_european(text, language, expected):
+    assert answer("nationality_group", text, language=language) == expected
