@@ -138,7 +138,8 @@ def store_services() -> list[Service]:
     # SIGINT is PostgreSQL's fast shutdown: SIGTERM would wait for every client to leave.
     return [Service("postgres", [str(ROOT / "scripts/postgres.sh"), "serve"], None,
                     f"PostgreSQL      127.0.0.1:{pg_port} ({os.environ.get('PASS_PG_DIR')})", wave=STORES_WAVE,
-                    ready_command=[str(pg_isready), "-q", "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres"], stop_signal=signal.SIGINT),
+                    ready_command=[str(pg_isready), "-q", "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres"],
+                    stop_signal=signal.SIGINT),
             Service("redis", [str(ROOT / "scripts/redis.sh"), "serve"], None,
                     f"Redis           127.0.0.1:{redis_port}", wave=STORES_WAVE,
                     ready_command=["redis-cli", "-p", redis_port, "ping"])]

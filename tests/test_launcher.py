@@ -87,7 +87,6 @@ def test_make_run_prods_postgresql_and_redis_killed_are_restarted_and_answer_aga
     import glob
     import os
     import shutil
-    import signal
     import subprocess
     import tempfile
     import time
