@@ -83,18 +83,24 @@ def _sqlite_backup(name: str, path: Path, into: Path) -> None:
 
 
 def _pg_dump(name: str, url: str, into: Path) -> None:
+    _run_pg("pg_dump", ["--format=custom", "--no-owner", f"--file={into}", f"--dbname={url}"],
+            f"the {name} database {{}} could not be backed up", url)
+
+
+def _run_pg(tool_name: str, args: list[str], failure: str, url: str) -> None:
+    """Run pg_dump or pg_restore; BackupError with its first line of stderr (the URL shown
+    without its password) when it fails."""
     try:
-        tool = _pg_tool("pg_dump")
+        tool = _pg_tool(tool_name)
     except RuntimeError as error:
         raise BackupError(str(error)) from None
     # A server that drops packets rather than refusing them fails within 10 s, not never.
     env = {**os.environ, "PGCONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT", "10")}
-    done = subprocess.run([tool, "--format=custom", "--no-owner", f"--file={into}", f"--dbname={url}"],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run([tool, *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         said = next((line.strip() for line in done.stderr.splitlines() if line.strip()), f"exit {done.returncode}")
         shown = make_url(url).render_as_string(hide_password=True)
-        raise BackupError(f"the {name} database {shown} could not be backed up: {said}")
+        raise BackupError(f"{failure.format(shown)}: {said}")
 
 
 def restore(cfg: Settings, folder: Path) -> list[str]:
@@ -125,14 +131,5 @@ def _sqlite_restore(name: str, saved: Path, path: Path) -> None:
 def _pg_restore(name: str, saved: Path, url: str) -> None:
     if not saved.exists():
         raise BackupError(f"{saved} is missing (a SQLite backup?)")
-    try:
-        tool = _pg_tool("pg_restore")
-    except RuntimeError as error:
-        raise BackupError(str(error)) from None
-    env = {**os.environ, "PGCONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT", "10")}
-    done = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(saved)],
-                          env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        said = next((line.strip() for line in done.stderr.splitlines() if line.strip()), f"exit {done.returncode}")
-        shown = make_url(url).render_as_string(hide_password=True)
-        raise BackupError(f"the {name} database {shown} could not be restored: {said}")
+    _run_pg("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={url}", str(saved)],
+            f"the {name} database {{}} could not be restored", url)
